@@ -1,0 +1,55 @@
+using Grid.Jobs;
+
+namespace Grid.Client;
+
+/// <summary>How a <see cref="GridClient.Map{TIn, TOut}(string, IEnumerable{TIn}, MapOptions?, CancellationToken)"/> job runs.</summary>
+public sealed record MapOptions
+{
+    /// <summary>Gets whether results come in input order instead of completion order.</summary>
+    /// <value>The default value is <see langword="false"/>: each result as soon as it completes.</value>
+    public bool Ordered { get; init; }
+
+    /// <summary>Gets the time limit of one item; past it the kernel's token is signalled and the item is reported as timed out.</summary>
+    /// <value>The default value is <see langword="null"/>: no limit.</value>
+    public TimeSpan? ItemTimeout { get; init; }
+
+    /// <summary>Gets the time limit of the whole job; past it unfinished items are cancelled and the results end with a <see cref="JobTimeoutException"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: no limit.</value>
+    public TimeSpan? JobTimeout { get; init; }
+
+    /// <summary>Gets the receiver of progress reports, sent at most every <see cref="ProgressInterval"/> and once at the end.</summary>
+    /// <value>The default value is <see langword="null"/>: no reports.</value>
+    public IProgress<JobProgress>? Progress { get; init; }
+
+    /// <summary>Gets the least time between two progress reports.</summary>
+    /// <value>The default value is 100 milliseconds.</value>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Gets the most items read from the input and not yet delivered as results; this bounds the job's memory.</summary>
+    /// <value>The default value is 0: the job chooses from the worker count and the chunk size (at most 262,144 items).</value>
+    public int MaxInFlight { get; init; }
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first setting that is out of range.</summary>
+    public void Validate()
+    {
+        ThrowIfNotPositive(ItemTimeout, nameof(ItemTimeout));
+        ThrowIfNotPositive(JobTimeout, nameof(JobTimeout));
+        if (ProgressInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, $"MapOptions.{nameof(ProgressInterval)} must not be negative.");
+        }
+
+        if (MaxInFlight < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxInFlight), MaxInFlight, $"MapOptions.{nameof(MaxInFlight)} must be 0 (automatic) or positive.");
+        }
+    }
+
+    internal static void ThrowIfNotPositive(TimeSpan? value, string name)
+    {
+        if (value is { } v && (v <= TimeSpan.Zero || v == Timeout.InfiniteTimeSpan))
+        {
+            throw new ArgumentOutOfRangeException(name, v, $"{name} must be a positive time span or null for no limit; got {v}.");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace Grid.Jobs;
+
+/// <summary>A run of consecutive items of one job given to one worker.</summary>
+/// <param name="JobId">The job the items belong to.</param>
+/// <param name="ChunkId">The chunk's number within the job.</param>
+/// <param name="StartIndex">The index of the first item in the job's input.</param>
+/// <param name="Kernel">The name of the kernel to run.</param>
+/// <param name="Inputs">The items, an array of the job's input type.</param>
+public sealed record Chunk(Guid JobId, long ChunkId, long StartIndex, string Kernel, Array Inputs)
+{
+    /// <summary>Gets the time limit of one item, or <see langword="null"/> for none.</summary>
+    public TimeSpan? ItemTimeout { get; init; }
+
+    /// <summary>Gets the number of items in the chunk.</summary>
+    public int Count => Inputs.Length;
+}

@@ -1,0 +1,28 @@
+namespace Grid.Jobs;
+
+/// <summary>One job: takes the client's input in batches, cuts it into chunks for the workers and streams each item's result back as it completes.</summary>
+/// <remarks>
+/// The client calls <see cref="StartAsync"/> once, then <see cref="PushAsync"/> for each batch (each call returns when the job has room,
+/// which is the input's backpressure), then <see cref="CompleteInputsAsync"/>, while it reads <see cref="ReadResultsAsync"/> to the end.
+/// </remarks>
+public interface IJobGrain : IGrain
+{
+    /// <summary>Checks the kernel and the limits and starts the job; throws a <see cref="GridException"/> naming what is wrong.</summary>
+    Task StartAsync(JobSpec spec);
+
+    /// <summary>Adds a batch of input items; completes once the job has room for more.</summary>
+    Task PushAsync(InputBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Tells the job its input has ended; <paramref name="inputError"/> says why, when reading it failed.</summary>
+    Task CompleteInputsAsync(string? inputError);
+
+    /// <summary>Streams the results chunk by chunk, in completion order (or input order when the job is ordered), until every item read has one.</summary>
+    IAsyncEnumerable<ChunkResult> ReadResultsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Cancels the job: queued items are dropped and running kernels see their token.</summary>
+    [OneWay]
+    Task CancelAsync(string reason);
+
+    /// <summary>Gets the job's summary; final once the results have ended.</summary>
+    Task<JobSummary> GetSummaryAsync();
+}

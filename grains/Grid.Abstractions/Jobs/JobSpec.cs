@@ -1,0 +1,21 @@
+namespace Grid.Jobs;
+
+/// <summary>What a client asks a job grain to run: the kernel, the item types and the job's limits.</summary>
+/// <param name="JobId">The job's identity, also the job grain's key.</param>
+/// <param name="Kernel">The name of a kernel registered on the silo.</param>
+/// <param name="InputType">The type of the input items the client sends.</param>
+/// <param name="OutputType">The type of result the client expects.</param>
+public sealed record JobSpec(Guid JobId, string Kernel, Type InputType, Type OutputType)
+{
+    /// <summary>Gets the time limit of one item, or <see langword="null"/> for none.</summary>
+    public TimeSpan? ItemTimeout { get; init; }
+
+    /// <summary>Gets the time limit of the whole job, or <see langword="null"/> for none.</summary>
+    public TimeSpan? JobTimeout { get; init; }
+
+    /// <summary>Gets whether results are delivered in input order rather than completion order.</summary>
+    public bool Ordered { get; init; }
+
+    /// <summary>Gets the most items read from the input and not yet delivered to the client; 0 lets the job choose.</summary>
+    public int MaxInFlight { get; init; }
+}

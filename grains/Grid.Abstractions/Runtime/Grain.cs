@@ -1,0 +1,33 @@
+namespace Grid;
+
+/// <summary>Base class of grain implementations: gives the activation its identity, a grain factory and lifecycle hooks.</summary>
+/// <remarks>
+/// Grain code runs one turn at a time on its activation's scheduler, so it needs no locks.
+/// Do not use <c>ConfigureAwait(false)</c> in grain code: it would leave that scheduler.
+/// </remarks>
+public abstract class Grain
+{
+    private IGrainContext? _context;
+
+    /// <summary>Gets the identity of this grain.</summary>
+    protected GrainId GrainId => Context.GrainId;
+
+    /// <summary>Gets the name of this activation, unique within the silo.</summary>
+    protected string ActivationName => Context.ActivationName;
+
+    /// <summary>Gets the grain factory for calls to other grains.</summary>
+    protected IGrainFactory GrainFactory => Context.GrainFactory;
+
+    private IGrainContext Context => _context ?? throw new InvalidOperationException("The grain has not been activated by a silo.");
+
+    /// <summary>Called once after the activation is created and before its first call.</summary>
+    public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Called once when the activation is deactivated, after its last turn.</summary>
+    public virtual Task OnDeactivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Asks the runtime to deactivate this activation once it is idle.</summary>
+    protected void DeactivateOnIdle() => Context.DeactivateOnIdle();
+
+    internal void Attach(IGrainContext context) => _context = context;
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Grid.Runtime.Hosting;
+
+/// <summary>Settings of one silo, bound from the <c>Grid:Silo</c> configuration section.</summary>
+public sealed class SiloOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Grid:Silo";
+
+    /// <summary>Gets or sets the silo's name, shown in results and logs.</summary>
+    /// <value>The default value is the machine name followed by the process id.</value>
+    [Required]
+    public string Name { get; set; } = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
+
+    /// <summary>Gets or sets the most activations of each stateless worker grain, which is also the most kernels running at once.</summary>
+    /// <value>The default value is the number of cores.</value>
+    [Range(1, 4096)]
+    public int MaxLocalWorkers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Gets or sets how long an activation stays idle before it is deactivated.</summary>
+    /// <value>The default value is 2 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Gets or sets how often idle activations are looked for.</summary>
+    /// <value>The default value is 15 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan CollectionInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets how many calls wait in one activation's mailbox before callers are made to wait.</summary>
+    /// <value>The default value is 10,000.</value>
+    [Range(1, 10_000_000)]
+    public int MailboxCapacity { get; set; } = 10_000;
+}
