@@ -1,4 +1,3 @@
-using Grid.Jobs;
 using Grid.Kernels;
 using Grid.Runtime.Hosting;
 
