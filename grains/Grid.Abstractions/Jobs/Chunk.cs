@@ -11,6 +11,9 @@ public sealed record Chunk(Guid JobId, long ChunkId, long StartIndex, string Ker
     /// <summary>Gets the time limit of one item, or <see langword="null"/> for none.</summary>
     public TimeSpan? ItemTimeout { get; init; }
 
+    /// <summary>Gets when the job's time limit passes, or <see langword="null"/> for none; items still running then are timed out.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+
     /// <summary>Gets the number of items in the chunk.</summary>
     public int Count => Inputs.Length;
 }

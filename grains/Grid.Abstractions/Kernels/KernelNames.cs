@@ -30,4 +30,8 @@ public static class KernelNames
         ? name!
         : throw new ArgumentException(
             $"Kernel name '{name}' is not valid: use 1 to {MaxLength} lower-case letters, digits, '-', '_' or '.'.", parameterName);
+
+    /// <summary>Makes the error for a kernel name that the silo does not know, listing the names it does.</summary>
+    public static GridException NotRegistered(string? name, IEnumerable<string> registered)
+        => new($"Kernel '{name}' is not registered on this silo. Registered kernels: {string.Join(", ", registered.Order(StringComparer.Ordinal))}.");
 }

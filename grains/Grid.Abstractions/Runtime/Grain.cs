@@ -26,6 +26,19 @@ public abstract class Grain
     /// <summary>Called once when the activation is deactivated, after its last turn.</summary>
     public virtual Task OnDeactivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Runs <paramref name="callback"/> on this activation's scheduler once after <paramref name="dueTime"/>; dispose the result to cancel it.</summary>
+    /// <remarks>Call it from grain code: the callback runs between turns like any continuation of the grain, so it needs no locks either.</remarks>
+    protected IDisposable RegisterTimer(Func<Task> callback, TimeSpan dueTime)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var scheduler = TaskScheduler.Current;
+        return Context.TimeProvider.CreateTimer(
+            _ => Task.Factory.StartNew(callback, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap(),
+            null,
+            dueTime,
+            Timeout.InfiniteTimeSpan);
+    }
+
     /// <summary>Asks the runtime to deactivate this activation once it is idle.</summary>
     protected void DeactivateOnIdle() => Context.DeactivateOnIdle();
 

@@ -12,6 +12,9 @@ public interface IGrainContext
     /// <summary>Gets the grain factory for calls to other grains.</summary>
     IGrainFactory GrainFactory { get; }
 
+    /// <summary>Gets the clock of the silo.</summary>
+    TimeProvider TimeProvider { get; }
+
     /// <summary>Asks the runtime to deactivate this activation once its current turn and mailbox are done.</summary>
     void DeactivateOnIdle();
 }

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Grid.Cli.Output;
+using Spectre.Console;
+
+namespace Grid.Cli.Commands;
+
+/// <summary><c>grid kernels</c>: lists the kernels the embedded silo can run, with their input and output types.</summary>
+internal static class KernelsCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create(CliContext context, GlobalOptions global)
+    {
+        var command = new Command("kernels", "List the kernels registered on the silo with their input and output types.");
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var settings = global.Read(parseResult);
+            await using var client = await EmbeddedGrid.StartAsync(settings.Workers, cancellationToken);
+            var kernels = await client.GetKernelsAsync(cancellationToken);
+            if (settings.Json)
+            {
+                foreach (var kernel in kernels)
+                {
+                    JsonLines.Write(context.Out, writer =>
+                    {
+                        writer.WriteString("type", "kernel");
+                        writer.WriteString("name", kernel.Name);
+                        writer.WriteString("input", kernel.InputType.FullName);
+                        writer.WriteString("output", kernel.OutputType.FullName);
+                    });
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            var table = Tables.Create(context, rightAligned: false, "kernel", "input", "output");
+            foreach (var kernel in kernels)
+            {
+                table.AddRow(Markup.Escape(kernel.Name), Markup.Escape(TypeNames.Of(kernel.InputType)), Markup.Escape(TypeNames.Of(kernel.OutputType)));
+            }
+
+            context.Ansi.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using Grid.Cli.Output;
+using Grid.Cli.Parsing;
+using Grid.Kernels;
+
+namespace Grid.Cli.Commands;
+
+/// <summary><c>grid pi</c>: estimates pi by Monte Carlo, split into seeded items of <c>--chunk</c> samples that run in parallel.</summary>
+internal static class PiCommand
+{
+    /// <summary>The samples of one item when <c>--chunk</c> is not given.</summary>
+    public const long DefaultChunk = 1_000_000;
+
+    /// <summary>The seed of the first item when <c>--seed</c> is not given.</summary>
+    public const long DefaultSeed = 1;
+
+    private static readonly ItemFormat<PiSample, PiEstimate> Format = new()
+    {
+        // A run has many items and only their sum matters, so successes print nothing; failures still get a line each.
+        Label = sample => string.Create(CultureInfo.InvariantCulture, $"seed {sample.Seed}"),
+        WriteInput = (writer, sample) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("seed", sample.Seed);
+            writer.WriteNumber("samples", sample.Samples);
+            writer.WriteEndObject();
+        },
+        WriteValue = (writer, estimate) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("hits", estimate.Hits);
+            writer.WriteNumber("samples", estimate.Samples);
+            writer.WriteEndObject();
+        },
+    };
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create(CliContext context, GlobalOptions global)
+    {
+        var samples = new Option<long?>("--samples")
+        {
+            Description = "The number of random points to throw in all.",
+            HelpName = "N",
+            Required = true,
+            CustomParser = ValueParsers.Positive("--samples"),
+        };
+        var chunk = new Option<long?>("--chunk")
+        {
+            Description = "The points of one item; the last item takes the rest. Default: 1000000.",
+            HelpName = "N",
+            CustomParser = ValueParsers.Positive("--chunk"),
+        };
+        var seed = new Option<long?>("--seed")
+        {
+            Description = "The seed of the first item; item i uses seed + i, so a run is reproducible. Default: 1.",
+            HelpName = "S",
+            CustomParser = ValueParsers.Whole("--seed"),
+        };
+
+        var command = new Command("pi", "Estimate pi by Monte Carlo: the samples are split into seeded items that run in parallel, then added up.")
+        {
+            samples,
+            chunk,
+            seed,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var inputs = Split(parseResult.GetValue(samples)!.Value, parseResult.GetValue(chunk) ?? DefaultChunk, parseResult.GetValue(seed) ?? DefaultSeed);
+            var settings = global.Read(parseResult);
+            var output = new JobOutput(context, settings);
+            var total = new PiEstimate(0, 0);
+            await using var client = await EmbeddedGrid.StartAsync(settings.Workers, cancellationToken);
+            var report = await output.RunAsync(
+                client,
+                BuiltInKernels.MonteCarloPi,
+                inputs,
+                Format,
+                result =>
+                {
+                    if (result.IsSuccess)
+                    {
+                        total += result.Value!;
+                    }
+                },
+                cancellationToken);
+
+            var rate = report.Summary is { WallTime.TotalSeconds: > 0 } summary ? total.Samples / summary.WallTime.TotalSeconds : 0;
+            if (!settings.Json && total.Samples > 0)
+            {
+                context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"estimate: {total.Pi:0.00000000} ({total.Samples} samples in {inputs.Count} items)"));
+                context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error vs Math.PI: {total.Pi - Math.PI:+0.000E+00;-0.000E+00;0}"));
+                context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples/s: {rate:0}"));
+            }
+
+            return output.Finish(report, writer =>
+            {
+                if (total.Samples > 0)
+                {
+                    writer.WriteStartObject("estimate");
+                    writer.WriteNumber("pi", total.Pi);
+                    writer.WriteNumber("error", total.Pi - Math.PI);
+                    writer.WriteNumber("hits", total.Hits);
+                    writer.WriteNumber("samples", total.Samples);
+                    writer.WriteNumber("samplesPerSecond", rate);
+                    writer.WriteEndObject();
+                }
+            });
+        });
+        return command;
+    }
+
+    /// <summary>Splits <paramref name="samples"/> into items of <paramref name="chunk"/> samples, the last one smaller, seeded <paramref name="seed"/> + index.</summary>
+    internal static ItemSource<PiSample> Split(long samples, long chunk, long seed)
+    {
+        var count = (samples / chunk) + (samples % chunk == 0 ? 0 : 1);
+        return new ItemSource<PiSample>(count, i => new PiSample(unchecked(seed + i), Math.Min(chunk, samples - (i * chunk))));
+    }
+}

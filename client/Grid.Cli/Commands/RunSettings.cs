@@ -1,0 +1,22 @@
+using Grid.Client;
+using Grid.Jobs;
+
+namespace Grid.Cli.Commands;
+
+/// <summary>The values of the global options for one run.</summary>
+/// <param name="Json">Whether to write JSON instead of text.</param>
+/// <param name="Workers">The silo's MaxLocalWorkers, or <see langword="null"/> for the number of cores.</param>
+/// <param name="ItemTimeout">The time limit of one item, or <see langword="null"/> for none.</param>
+/// <param name="JobTimeout">The time limit of the job, or <see langword="null"/> for none.</param>
+/// <param name="Ordered">Whether results come in input order.</param>
+internal sealed record RunSettings(bool Json, int? Workers, TimeSpan? ItemTimeout, TimeSpan? JobTimeout, bool Ordered)
+{
+    /// <summary>Makes the options of a map job from these settings.</summary>
+    public MapOptions ToMapOptions(IProgress<JobProgress>? progress = null) => new()
+    {
+        Ordered = Ordered,
+        ItemTimeout = ItemTimeout,
+        JobTimeout = JobTimeout,
+        Progress = progress,
+    };
+}

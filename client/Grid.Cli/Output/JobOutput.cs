@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text.Json;
+using Grid.Cli.Commands;
+using Grid.Client;
+using Grid.Jobs;
+using Spectre.Console;
+
+namespace Grid.Cli.Output;
+
+/// <summary>Runs a map job for a command and shows it: each result as it arrives, a live progress bar on a terminal, a summary at the end.</summary>
+/// <remarks>
+/// Three shapes, one code path: on a terminal, text lines above a Spectre progress bar; when redirected, the same lines with no ANSI
+/// codes; with <c>--json</c>, one JSON object per result and a final summary object.
+/// </remarks>
+internal sealed class JobOutput(CliContext context, RunSettings settings)
+{
+    // After Ctrl+C the job gets this long to report its summary before the CLI exits without one.
+    private static readonly TimeSpan SummaryGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>Runs <paramref name="kernel"/> over <paramref name="inputs"/>, writing each result; <paramref name="observe"/> sees each result too.</summary>
+    public async Task<JobReport> RunAsync<TIn, TOut>(
+        GridClient client,
+        string kernel,
+        ItemSource<TIn> inputs,
+        ItemFormat<TIn, TOut> format,
+        Action<ItemResult<TOut>>? observe,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(format);
+        if (!context.Interactive || settings.Json)
+        {
+            return await ReadResultsAsync(client, kernel, inputs, format, observe, progress: null, cancellationToken);
+        }
+
+        return await context.Ansi.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async progressContext =>
+            {
+                var bar = ProgressBar.Start(progressContext, kernel, inputs.Count);
+                var report = await ReadResultsAsync(client, kernel, inputs, format, observe, bar, cancellationToken);
+                bar.Complete(report.Summary);
+                return report;
+            });
+    }
+
+    /// <summary>Writes how the job ended (the <c>done:</c> line, or the JSON summary object) and returns the exit code.</summary>
+    /// <param name="report">The job's ending.</param>
+    /// <param name="writeExtra">Writes more properties into the JSON summary, such as pi's estimate.</param>
+    public int Finish(JobReport report, Action<Utf8JsonWriter>? writeExtra = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Summary is { } summary)
+        {
+            if (settings.Json)
+            {
+                JsonLines.Write(context.Out, writer => WriteSummary(writer, summary, writeExtra));
+            }
+            else
+            {
+                context.WriteLine(DoneLine(summary));
+            }
+
+            if (report.TimedOut)
+            {
+                context.Error.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"grid: the job passed its time limit of {settings.JobTimeout?.TotalSeconds} s (--timeout); {summary.TimedOut + summary.Cancelled} items did not finish"));
+            }
+            else if (summary.Outcome == JobOutcome.Failed)
+            {
+                context.Error.WriteLine($"grid: the job stopped early: {FirstLine(summary.Error ?? "no reason given")}");
+            }
+        }
+
+        if (report.ExitCode == ExitCodes.Cancelled)
+        {
+            context.Error.WriteLine("grid: cancelled");
+        }
+
+        return report.ExitCode;
+    }
+
+    /// <summary>Formats the one-line account of a job shown at the end of text output.</summary>
+    public static string DoneLine(JobSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"done: {summary.Total} {(summary.Total == 1 ? "item" : "items")}, {summary.Succeeded} ok, {summary.Failed} failed, "
+            + $"{summary.TimedOut} timed out, {summary.Cancelled} cancelled in {summary.WallTime.TotalSeconds:0.00} s ({summary.ItemsPerSecond:0.0} items/s)");
+    }
+
+    /// <summary>Returns the first line of a message, so that an error stays on one line.</summary>
+    public static string FirstLine(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var end = message.AsSpan().IndexOfAny('\r', '\n');
+        return end < 0 ? message : message[..end];
+    }
+
+    private async Task<JobReport> ReadResultsAsync<TIn, TOut>(
+        GridClient client,
+        string kernel,
+        ItemSource<TIn> inputs,
+        ItemFormat<TIn, TOut> format,
+        Action<ItemResult<TOut>>? observe,
+        IProgress<JobProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var job = client.Map<TIn, TOut>(kernel, inputs.Enumerate(), settings.ToMapOptions(progress), cancellationToken);
+        try
+        {
+            await foreach (var result in job.WithCancellation(cancellationToken))
+            {
+                observe?.Invoke(result);
+                WriteResult(result, inputs.At(result.Index), format);
+            }
+
+            return new JobReport(await job.Summary, Cancelled: false, TimedOut: false);
+        }
+        catch (JobTimeoutException e)
+        {
+            return new JobReport(e.Summary ?? await TryGetSummaryAsync(job), Cancelled: false, TimedOut: true);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new JobReport(await TryGetSummaryAsync(job), Cancelled: true, TimedOut: false);
+        }
+    }
+
+    private async Task<JobSummary?> TryGetSummaryAsync<TOut>(GridJob<TOut> job)
+    {
+        try
+        {
+            return await job.Summary.WaitAsync(SummaryGrace, context.TimeProvider, CancellationToken.None);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or GridException)
+        {
+            return null;
+        }
+    }
+
+    private void WriteResult<TIn, TOut>(ItemResult<TOut> result, TIn input, ItemFormat<TIn, TOut> format)
+    {
+        if (settings.Json)
+        {
+            JsonLines.Write(context.Out, writer =>
+            {
+                writer.WriteString("type", "result");
+                writer.WriteNumber("index", result.Index);
+                writer.WritePropertyName("input");
+                format.WriteInput(writer, input);
+                writer.WriteString("status", JsonLines.Name(result.Status));
+                if (result.Error is { } error)
+                {
+                    writer.WriteStartObject("error");
+                    writer.WriteString("type", error.Type);
+                    writer.WriteString("message", error.Message);
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    writer.WritePropertyName("value");
+                    format.WriteValue(writer, result.Value!);
+                }
+
+                writer.WriteNumber("seconds", result.Duration.TotalSeconds);
+                writer.WriteString("worker", result.Worker);
+            });
+        }
+        else if (result.Error is { } error)
+        {
+            context.WriteLine(ErrorLine(format.Label(input), error), isError: true);
+        }
+        else if (format.Line is { } line)
+        {
+            context.WriteLine(line(input, result.Value!));
+        }
+    }
+
+    private static string ErrorLine(string label, ItemError error) => error.Status switch
+    {
+        ItemStatus.TimedOut => $"{label}: timed out: {FirstLine(error.Message)}",
+        ItemStatus.Cancelled => $"{label}: cancelled: {FirstLine(error.Message)}",
+        _ => $"{label}: error: {FirstLine(error.Message)}",
+    };
+
+    private static void WriteSummary(Utf8JsonWriter writer, JobSummary summary, Action<Utf8JsonWriter>? writeExtra)
+    {
+        writer.WriteString("type", "summary");
+        if (summary.JobId != Guid.Empty)
+        {
+            writer.WriteString("jobId", summary.JobId);
+        }
+
+        writer.WriteString("kernel", summary.Kernel);
+        writer.WriteString("outcome", JsonLines.Name(summary.Outcome));
+        writer.WriteNumber("total", summary.Total);
+        writer.WriteNumber("succeeded", summary.Succeeded);
+        writer.WriteNumber("failed", summary.Failed);
+        writer.WriteNumber("timedOut", summary.TimedOut);
+        writer.WriteNumber("cancelled", summary.Cancelled);
+        writer.WriteNumber("wallSeconds", summary.WallTime.TotalSeconds);
+        writer.WriteNumber("itemsPerSecond", summary.ItemsPerSecond);
+        if (summary.Error is { } error)
+        {
+            writer.WriteString("error", error);
+        }
+
+        writer.WriteStartArray("workers");
+        foreach (var worker in summary.Workers)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("worker", worker.Worker);
+            writer.WriteNumber("chunks", worker.Chunks);
+            writer.WriteNumber("items", worker.Items);
+            writer.WriteNumber("busySeconds", worker.Busy.TotalSeconds);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writeExtra?.Invoke(writer);
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Grid.Cli.Parsing;
+
+/// <summary>Custom parsers for System.CommandLine, so that a bad value gives one clear line instead of the library's type names.</summary>
+internal static class ValueParsers
+{
+    /// <summary>The longest time limit taken, 30 days; longer ones do not fit the timers that enforce them.</summary>
+    public const double MaxSeconds = 30 * 24 * 60 * 60;
+
+    /// <summary>Parses the whole numbers given as a command's arguments.</summary>
+    public static long[] WholeNumbers(ArgumentResult result)
+    {
+        var values = new long[result.Tokens.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var text = result.Tokens[i].Value;
+            if (!WholeNumber.TryParse(text, out values[i]))
+            {
+                // Options a command does not know land here too, since its arguments take any word.
+                result.AddError(text.StartsWith('-') && !WholeNumber.LooksNumeric(text) ? $"unknown option '{text}'" : WholeNumber.Describe(text));
+                return [];
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Parses any whole number, for options such as <c>--from</c> and <c>--seed</c>.</summary>
+    public static Func<ArgumentResult, long?> Whole(string option) => result =>
+    {
+        var text = SingleToken(result);
+        if (WholeNumber.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{option}: {WholeNumber.Describe(text)}");
+        return null;
+    };
+
+    /// <summary>Parses a whole number of at least 1 and at most <paramref name="max"/>, for counts and sizes.</summary>
+    public static Func<ArgumentResult, long?> Positive(string option, long max = long.MaxValue) => result =>
+    {
+        var text = SingleToken(result);
+        if (WholeNumber.TryParse(text, out var value) && value >= 1 && value <= max)
+        {
+            return value;
+        }
+
+        result.AddError(max == long.MaxValue
+            ? $"{option} must be a whole number of at least 1; got '{text}'"
+            : $"{option} must be a whole number from 1 to {max}; got '{text}'");
+        return null;
+    };
+
+    /// <summary>Parses a whole number from 1 to <paramref name="max"/> that fits an <see cref="int"/>.</summary>
+    public static Func<ArgumentResult, int?> PositiveInt(string option, int max = int.MaxValue)
+    {
+        var parse = Positive(option, max);
+        return result => (int?)parse(result);
+    }
+
+    /// <summary>Parses a positive number of seconds, fractions allowed, into a time span.</summary>
+    public static Func<ArgumentResult, TimeSpan?> Seconds(string option) => result =>
+    {
+        var text = SingleToken(result);
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds) || seconds <= 0)
+        {
+            result.AddError($"{option} must be a positive number of seconds; got '{text}'");
+            return null;
+        }
+
+        if (seconds > MaxSeconds)
+        {
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option} must be at most {MaxSeconds} seconds (30 days); got '{text}'"));
+            return null;
+        }
+
+        // Below a millisecond a time limit cannot be kept; round it up rather than turn it into "no limit".
+        return TimeSpan.FromSeconds(Math.Max(seconds, 0.001));
+    };
+
+    // Options of arity one always bring exactly one token to their parser.
+    private static string SingleToken(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+}

@@ -1,0 +1,221 @@
+using System.Runtime.CompilerServices;
+using Grid.Jobs;
+
+namespace Grid.Client;
+
+/// <summary>The client's side of one map job: sends the input in batches as the job makes room, and turns the job's chunk results into one result per item.</summary>
+/// <typeparam name="TIn">The input item type.</typeparam>
+/// <typeparam name="TOut">The kernel's output type.</typeparam>
+internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOptions options, TimeProvider time)
+{
+    private long _read;
+    private volatile bool _inputEnded;
+    private Exception? _inputError;
+
+    public async IAsyncEnumerable<ItemResult<TOut>> RunAsync(
+        GridJob<TOut> handle,
+        Func<MapSession<TIn, TOut>, CancellationToken, Task> feed,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            await job.StartAsync(spec).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            handle.SetFailed(exception);
+            throw;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var feeding = Task.Run(() => feed(this, stop.Token), CancellationToken.None);
+        var tracker = new ProgressTracker(options.Progress, options.ProgressInterval, time);
+        var finished = false;
+        try
+        {
+            await foreach (var chunk in job.ReadResultsAsync(stop.Token).ConfigureAwait(false))
+            {
+                var read = Volatile.Read(ref _read);
+                tracker.Record(chunk, read, _inputEnded ? read : null);
+                var outputs = chunk.Outputs as TOut[];
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    yield return ToItem(chunk, outputs, i);
+                }
+            }
+
+            finished = true;
+        }
+        finally
+        {
+            if (!finished)
+            {
+                // The caller left early, was cancelled, or the stream broke: stop the job so no worker runs for nobody.
+                await stop.CancelAsync().ConfigureAwait(false);
+                await job.CancelAsync("The client stopped reading the job's results.").ConfigureAwait(false);
+                handle.SetFailed(cancellationToken.IsCancellationRequested
+                    ? new OperationCanceledException(cancellationToken)
+                    : new GridException($"The results of job {spec.JobId} were not read to the end, so the job was cancelled."));
+            }
+
+            await feeding.ConfigureAwait(false);
+        }
+
+        var summary = await job.GetSummaryAsync().ConfigureAwait(false);
+        tracker.Finish(summary.Total);
+        handle.SetSummary(summary);
+        if (summary.Outcome == JobOutcome.TimedOut)
+        {
+            throw new JobTimeoutException(summary, spec.JobTimeout ?? TimeSpan.Zero);
+        }
+
+        if (_inputError is { } inputError)
+        {
+            throw new GridException(
+                $"Reading the input of job {spec.JobId} failed after {summary.Total} items ({inputError.GetType().Name}: {inputError.Message}); those items have their results.",
+                inputError);
+        }
+    }
+
+    /// <summary>Sends the items of a synchronous sequence; never throws: a failure of the sequence ends the input with its reason.</summary>
+    public async Task FeedAsync(IEnumerable<TIn> inputs, CancellationToken cancellationToken)
+    {
+        var batcher = new InputBatcher<TIn>();
+        try
+        {
+            using var items = inputs.GetEnumerator();
+            while (!cancellationToken.IsCancellationRequested && Next(items))
+            {
+                if (batcher.Add(items.Current))
+                {
+                    await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await EndAsync(batcher, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsStop(exception, cancellationToken))
+        {
+            // The job was stopped; the results side reports why.
+        }
+        catch (Exception exception)
+        {
+            await AbandonAsync(exception).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends the items of an asynchronous sequence, sending what it holds whenever the source makes it wait; never throws.</summary>
+    public async Task FeedAsync(IAsyncEnumerable<TIn> inputs, CancellationToken cancellationToken)
+    {
+        var batcher = new InputBatcher<TIn>();
+        try
+        {
+            var items = inputs.GetAsyncEnumerator(cancellationToken);
+            await using (items.ConfigureAwait(false))
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var next = NextAsync(items, cancellationToken);
+                    if (!next.IsCompleted && batcher.Count > 0)
+                    {
+                        await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (!await next.ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    if (batcher.Add(items.Current))
+                    {
+                        await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await EndAsync(batcher, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsStop(exception, cancellationToken))
+        {
+            // The job was stopped; the results side reports why.
+        }
+        catch (Exception exception)
+        {
+            await AbandonAsync(exception).ConfigureAwait(false);
+        }
+    }
+
+    private static ItemResult<TOut> ToItem(ChunkResult chunk, TOut[]? outputs, int i)
+    {
+        var error = chunk.Errors?[i];
+        var value = error is not null ? default
+            : outputs is not null ? outputs[i]
+            : (TOut?)chunk.Outputs?.GetValue(i);
+        return new ItemResult<TOut>(chunk.StartIndex + i, value, error, chunk.Durations[i], chunk.Worker);
+    }
+
+    private static bool IsStop(Exception exception, CancellationToken cancellationToken)
+        => exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
+
+    private bool Next(IEnumerator<TIn> items)
+    {
+        try
+        {
+            return items.MoveNext();
+        }
+        catch (Exception exception)
+        {
+            _inputError = exception;
+            return false;
+        }
+    }
+
+    private async ValueTask<bool> NextAsync(IAsyncEnumerator<TIn> items, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await items.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!IsStop(exception, cancellationToken))
+        {
+            _inputError = exception;
+            return false;
+        }
+    }
+
+    private async Task PushAsync(InputBatcher<TIn> batcher, CancellationToken cancellationToken)
+    {
+        var (start, items) = batcher.Take();
+        await job.PushAsync(new InputBatch(start, items), cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _read, start + items.Length);
+    }
+
+    /// <summary>Ends the input after the job refused a batch, so the job finishes with what it has and says why.</summary>
+    private async Task AbandonAsync(Exception exception)
+    {
+        _inputError ??= exception;
+        _inputEnded = true;
+        try
+        {
+            await job.CompleteInputsAsync($"Sending input to the job failed: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
+        }
+        catch (GridException)
+        {
+            // The job is gone as well; reading its results reports that.
+        }
+    }
+
+    private async Task EndAsync(InputBatcher<TIn> batcher, CancellationToken cancellationToken)
+    {
+        if (batcher.Count > 0)
+        {
+            await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
+        }
+
+        _inputEnded = true;
+        var reason = _inputError is { } error
+            ? $"Reading input item {batcher.NextIndex} failed: {error.GetType().Name}: {error.Message}"
+            : null;
+        await job.CompleteInputsAsync(reason).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,401 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Grid.Kernels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Grid.Jobs;
+
+/// <summary>One job: holds its input as the client sends it, cuts it into adaptively sized chunks for the stateless workers, and streams each chunk's results back as it completes.</summary>
+/// <remarks>
+/// Reentrant, so that the client's input calls, the result stream and the workers' replies interleave at awaits; all of them still
+/// run one at a time on the activation's scheduler, so the job's state needs no locks.
+/// </remarks>
+[Reentrant]
+internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime runtime, IOptions<JobOptions> options, ILogger<JobGrain> logger)
+    : Grain, IJobGrain
+{
+    private readonly JobOptions _options = options.Value;
+    private readonly Queue<Array> _pending = new();
+    private readonly Channel<ChunkResult> _results = Channel.CreateUnbounded<ChunkResult>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SortedDictionary<long, ChunkResult> _outOfOrder = [];
+    private readonly Dictionary<string, WorkerUsage> _usage = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _cancellation = new();
+    private JobSpec? _spec;
+    private IWorkerGrain? _worker;
+    private ChunkSizer? _sizer;
+    private IDisposable? _timeoutTimer;
+    private TaskCompletionSource? _room;
+    private DateTimeOffset? _deadline;
+    private long _startedAt;
+    private TimeSpan _wallTime;
+    private int _workers;
+    private int _maxInFlight;
+    private long _pendingCount;
+    private int _headOffset;
+    private long _read;
+    private long _delivered;
+    private long _nextOrdered;
+    private long _nextChunkId;
+    private int _chunksInFlight;
+    private long _succeeded;
+    private long _failed;
+    private long _timedOut;
+    private long _cancelled;
+    private bool _inputComplete;
+    private bool _readerAttached;
+    private bool _finished;
+    private JobOutcome? _stopOutcome;
+    private string? _error;
+
+    public Task StartAsync(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (_spec is not null)
+        {
+            throw new GridException($"Job {spec.JobId} has already been started.");
+        }
+
+        ThrowIfNotPositive(spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
+        ThrowIfNotPositive(spec.JobTimeout, nameof(JobSpec.JobTimeout));
+        if (spec.MaxInFlight < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxInFlight, "MaxInFlight must be 0 (automatic) or positive.");
+        }
+
+        kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
+        _spec = spec;
+        _worker = GrainFactory.GetGrain<IWorkerGrain>(0);
+        _workers = runtime.GetMaxLocalWorkers<IWorkerGrain>();
+        _sizer = new ChunkSizer(_options.TargetChunkDuration, _options.MaxChunkSize);
+        _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : _options.DefaultMaxInFlight;
+        _startedAt = runtime.TimeProvider.GetTimestamp();
+        if (spec.JobTimeout is { } timeout)
+        {
+            _deadline = runtime.TimeProvider.GetUtcNow() + timeout;
+            _timeoutTimer = RegisterTimer(OnTimeoutAsync, timeout);
+        }
+
+        LogJobStarted(logger, spec.JobId, spec.Kernel, _workers);
+        return Task.CompletedTask;
+    }
+
+    public async Task PushAsync(InputBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var spec = Started();
+        if (_inputComplete)
+        {
+            // The job was stopped (cancelled or out of time) while the client was still sending: the batch is not part of it.
+            if (_stopOutcome is not null)
+            {
+                return;
+            }
+
+            throw new GridException($"Job {spec.JobId} was told its input had ended; no more items can be added.");
+        }
+
+        if (batch.StartIndex != _read)
+        {
+            throw new GridException($"Job {spec.JobId} expected the batch starting at item {_read}, but got one starting at item {batch.StartIndex}.");
+        }
+
+        if (batch.Items.Length > 0)
+        {
+            _pending.Enqueue(batch.Items);
+            _pendingCount += batch.Items.Length;
+            _read += batch.Items.Length;
+            Dispatch();
+        }
+
+        while (_read - _delivered >= _maxInFlight && _stopOutcome is null)
+        {
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await _room.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    public Task CompleteInputsAsync(string? inputError)
+    {
+        Started();
+        if (!_inputComplete)
+        {
+            _inputComplete = true;
+            _error ??= inputError;
+            Dispatch();
+            FinishIfDone();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<ChunkResult> ReadResultsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var spec = Started();
+        if (_readerAttached)
+        {
+            throw new GridException($"The results of job {spec.JobId} are already being read; a job's results can be read once.");
+        }
+
+        _readerAttached = true;
+        while (await _results.Reader.WaitToReadAsync(cancellationToken))
+        {
+            while (_results.Reader.TryRead(out var result))
+            {
+                _delivered += result.Count;
+                if (_read - _delivered < _maxInFlight)
+                {
+                    SignalRoom();
+                }
+
+                yield return result;
+            }
+        }
+    }
+
+    public Task CancelAsync(string reason)
+    {
+        Stop(JobOutcome.Cancelled, string.IsNullOrWhiteSpace(reason) ? "The job was cancelled." : reason);
+        return Task.CompletedTask;
+    }
+
+    public Task<JobSummary> GetSummaryAsync()
+    {
+        var spec = Started();
+        if (_finished && _results.Reader.Completion.IsCompleted)
+        {
+            // The job has ended and its results are all read: nothing more will be asked of this activation.
+            DeactivateOnIdle();
+        }
+
+        var wall = _finished ? _wallTime : runtime.TimeProvider.GetElapsedTime(_startedAt);
+        var outcome = _stopOutcome ?? (_error is not null ? JobOutcome.Failed : JobOutcome.Completed);
+        return Task.FromResult(new JobSummary(
+            spec.JobId,
+            spec.Kernel,
+            outcome,
+            _read,
+            _succeeded,
+            _failed,
+            _timedOut,
+            _cancelled,
+            wall,
+            [.. _usage.Values.OrderByDescending(u => u.Busy)])
+        {
+            Error = _error,
+        });
+    }
+
+    public override Task OnDeactivateAsync(CancellationToken cancellationToken)
+    {
+        _timeoutTimer?.Dispose();
+        _cancellation.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static void ThrowIfNotPositive(TimeSpan? value, string name)
+    {
+        if (value is { } v && v <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(name, v, $"{name} must be a positive time span or null for no limit; got {v}.");
+        }
+    }
+
+    private JobSpec Started() => _spec ?? throw new GridException($"Job {GrainId.Key} has not been started; call StartAsync first.");
+
+    /// <summary>Sends chunks while there is input and a worker without a chunk waiting.</summary>
+    private void Dispatch()
+    {
+        var spec = Started();
+        while (_pendingCount > 0)
+        {
+            if (_stopOutcome is not null)
+            {
+                DropPending();
+                return;
+            }
+
+            if (_chunksInFlight >= _workers * _options.ChunksPerWorker)
+            {
+                return;
+            }
+
+            var size = _sizer!.Next(_inputComplete ? _pendingCount : null, _workers);
+            if (size > _pendingCount)
+            {
+                // Wait for more input to fill the chunk, unless a worker would sit idle meanwhile.
+                if (!_inputComplete && _chunksInFlight >= _workers)
+                {
+                    return;
+                }
+
+                size = (int)_pendingCount;
+            }
+
+            var startIndex = _read - _pendingCount;
+            var chunk = new Chunk(spec.JobId, _nextChunkId++, startIndex, spec.Kernel, Take(size, spec.InputType))
+            {
+                ItemTimeout = spec.ItemTimeout,
+                Deadline = _deadline,
+            };
+            _chunksInFlight++;
+            _ = RunChunkAsync(chunk);
+        }
+    }
+
+    private async Task RunChunkAsync(Chunk chunk)
+    {
+        ChunkResult result;
+        try
+        {
+            result = await _worker!.RunChunkAsync(chunk, _cancellation.Token);
+        }
+        catch (Exception exception)
+        {
+            // The chunk never ran (the silo is stopping, or the worker failed): each item gets the reason, and the job goes on.
+            LogChunkFailed(logger, exception, chunk.JobId, chunk.ChunkId);
+            result = ChunkResult.NotRun(chunk, ItemError.FromException(exception) with { Detail = null }, worker: "none");
+        }
+
+        _chunksInFlight--;
+        _sizer!.Observe(result.Count, result.Busy);
+        Record(result);
+        Dispatch();
+        FinishIfDone();
+    }
+
+    private void Record(ChunkResult result)
+    {
+        var (ok, failed, timedOut, cancelled) = result.CountByStatus();
+        _succeeded += ok;
+        _failed += failed;
+        _timedOut += timedOut;
+        _cancelled += cancelled;
+        if (result.Busy > TimeSpan.Zero)
+        {
+            _usage[result.Worker] = _usage.TryGetValue(result.Worker, out var usage)
+                ? usage with { Chunks = usage.Chunks + 1, Items = usage.Items + result.Count, Busy = usage.Busy + result.Busy }
+                : new WorkerUsage(result.Worker, 1, result.Count, result.Busy);
+        }
+
+        if (!Started().Ordered)
+        {
+            _results.Writer.TryWrite(result);
+            return;
+        }
+
+        _outOfOrder[result.StartIndex] = result;
+        while (_outOfOrder.Remove(_nextOrdered, out var next))
+        {
+            _nextOrdered += next.Count;
+            _results.Writer.TryWrite(next);
+        }
+    }
+
+    private void FinishIfDone()
+    {
+        if (_finished || !_inputComplete || _pendingCount > 0 || _chunksInFlight > 0)
+        {
+            return;
+        }
+
+        _finished = true;
+        _wallTime = runtime.TimeProvider.GetElapsedTime(_startedAt);
+        _timeoutTimer?.Dispose();
+        _results.Writer.TryComplete();
+        SignalRoom();
+        LogJobFinished(logger, _spec!.JobId, _stopOutcome ?? JobOutcome.Completed, _read, _succeeded, _failed + _timedOut + _cancelled, _wallTime.TotalSeconds);
+    }
+
+    private Task OnTimeoutAsync()
+    {
+        if (!_finished)
+        {
+            Stop(JobOutcome.TimedOut, $"The job passed its time limit of {_spec!.JobTimeout}.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops the job early: no more input is taken, items not yet sent get results saying why, and running items see their token (on cancellation) or their deadline (on time-out).</summary>
+    private void Stop(JobOutcome outcome, string reason)
+    {
+        if (_spec is null || _finished || _stopOutcome is not null)
+        {
+            return;
+        }
+
+        _stopOutcome = outcome;
+        _error = reason;
+        _inputComplete = true;
+        if (outcome == JobOutcome.Cancelled)
+        {
+            _cancellation.Cancel();
+        }
+
+        DropPending();
+        SignalRoom();
+        FinishIfDone();
+    }
+
+    private void DropPending()
+    {
+        var spec = Started();
+        var error = _stopOutcome == JobOutcome.TimedOut
+            ? new ItemError(ItemStatus.Cancelled, typeof(TimeoutException).FullName!, "The job's time limit passed before the item ran.")
+            : new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, "The job was cancelled before the item ran.");
+        while (_pendingCount > 0)
+        {
+            var size = (int)Math.Min(_pendingCount, _options.MaxChunkSize);
+            var chunk = new Chunk(spec.JobId, _nextChunkId++, _read - _pendingCount, spec.Kernel, Take(size, spec.InputType));
+            Record(ChunkResult.NotRun(chunk, error, worker: "none"));
+        }
+    }
+
+    /// <summary>Takes the next <paramref name="count"/> pending items as one array, copying only when they are not exactly one whole batch.</summary>
+    private Array Take(int count, Type inputType)
+    {
+        var head = _pending.Peek();
+        if (_headOffset == 0 && head.Length == count)
+        {
+            _pending.Dequeue();
+            _pendingCount -= count;
+            return head;
+        }
+
+        var chunk = Array.CreateInstance(head.GetType().GetElementType() ?? inputType, count);
+        var filled = 0;
+        while (filled < count)
+        {
+            head = _pending.Peek();
+            var n = Math.Min(head.Length - _headOffset, count - filled);
+            Array.Copy(head, _headOffset, chunk, filled, n);
+            filled += n;
+            _headOffset += n;
+            if (_headOffset == head.Length)
+            {
+                _pending.Dequeue();
+                _headOffset = 0;
+            }
+        }
+
+        _pendingCount -= count;
+        return chunk;
+    }
+
+    private void SignalRoom()
+    {
+        var room = _room;
+        _room = null;
+        room?.TrySetResult();
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Job {JobId} started: kernel {Kernel} on {Workers} workers")]
+    private static partial void LogJobStarted(ILogger logger, Guid jobId, string kernel, int workers);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Job {JobId} {Outcome}: {Items} items, {Succeeded} succeeded, {NotSucceeded} did not, in {Seconds:0.###} s")]
+    private static partial void LogJobFinished(ILogger logger, Guid jobId, JobOutcome outcome, long items, long succeeded, long notSucceeded, double seconds);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Chunk {ChunkId} of job {JobId} could not run")]
+    private static partial void LogChunkFailed(ILogger logger, Exception exception, Guid jobId, long chunkId);
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grid.Kernels;
+
+/// <summary>The kernels this silo may run, by name; the only code a client can have a silo run.</summary>
+internal sealed class KernelRegistry
+{
+    private readonly Dictionary<string, KernelRunner> _runners = new(StringComparer.Ordinal);
+
+    public KernelRegistry(IEnumerable<KernelRegistration> registrations, IServiceProvider services)
+    {
+        var sources = new Dictionary<string, Type>(StringComparer.Ordinal);
+        foreach (var registration in registrations)
+        {
+            if (sources.TryGetValue(registration.Name, out var first) && first != registration.KernelType)
+            {
+                throw new InvalidOperationException(
+                    $"Kernel name '{registration.Name}' is registered twice, by {first.FullName} and {registration.KernelType.FullName}; give one of them another name.");
+            }
+
+            sources[registration.Name] = registration.KernelType;
+            var (input, output) = GetKernelTypes(registration.KernelType);
+            var instance = registration.Instance ?? ActivatorUtilities.CreateInstance(services, registration.KernelType);
+            _runners[registration.Name] = KernelRunner.Create(registration.Name, instance, input, output);
+        }
+
+        Kernels = [.. _runners.Values.Select(r => r.Info).OrderBy(k => k.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Gets the registered kernels sorted by name.</summary>
+    public IReadOnlyList<KernelInfo> Kernels { get; }
+
+    /// <summary>Returns the input and output types of the single <see cref="IKernel{TInput, TOutput}"/> that <paramref name="kernelType"/> implements.</summary>
+    public static (Type Input, Type Output) GetKernelTypes(Type kernelType)
+    {
+        ArgumentNullException.ThrowIfNull(kernelType);
+        var contracts = kernelType.GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IKernel<,>))
+            .ToArray();
+        return contracts.Length switch
+        {
+            1 => (contracts[0].GetGenericArguments()[0], contracts[0].GetGenericArguments()[1]),
+            0 => throw new ArgumentException($"{kernelType.FullName} is not a kernel: it does not implement IKernel<TInput, TOutput>.", nameof(kernelType)),
+            _ => throw new ArgumentException($"{kernelType.FullName} implements IKernel<TInput, TOutput> more than once; a kernel has one input and one output type.", nameof(kernelType)),
+        };
+    }
+
+    /// <summary>Gets the runner of kernel <paramref name="name"/>, or throws a <see cref="GridException"/> that lists the registered kernels.</summary>
+    public KernelRunner Get(string name)
+    {
+        if (name is not null && _runners.TryGetValue(name, out var runner))
+        {
+            return runner;
+        }
+
+        throw KernelNames.NotRegistered(name, _runners.Keys);
+    }
+
+    /// <summary>Gets the runner of a job's kernel after checking the job's item types against it; throws a <see cref="GridException"/> naming the mismatch.</summary>
+    public KernelRunner GetForJob(string name, Type inputType, Type outputType)
+    {
+        var runner = Get(name);
+        runner.Info.ThrowIfIncompatible(inputType, outputType);
+        return runner;
+    }
+}

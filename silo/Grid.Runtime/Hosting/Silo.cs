@@ -1,0 +1,99 @@
+using Grid.Runtime.Activation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Grid.Runtime.Hosting;
+
+/// <summary>A running silo: hosts the catalog of activations and collects idle ones until it is stopped.</summary>
+public sealed partial class Silo : IAsyncDisposable
+{
+    private readonly Catalog _catalog;
+    private readonly SiloOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<Silo> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _collector = Task.CompletedTask;
+    private int _state;
+
+    internal Silo(Catalog catalog, IOptions<SiloOptions> options, TimeProvider timeProvider, ILogger<Silo> logger)
+    {
+        _catalog = catalog;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Gets the silo's name.</summary>
+    public string Name => _options.Name;
+
+    /// <summary>Gets the grain factory for calls into this silo.</summary>
+    public IGrainFactory GrainFactory => _catalog.GrainFactory;
+
+    internal Catalog Catalog => _catalog;
+
+    /// <summary>Starts collecting idle activations; grains activate on their first call whether or not the silo was started.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
+        {
+            _collector = CollectAsync(_stopping.Token);
+            LogStarted(_logger, Name, _options.MaxLocalWorkers);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Refuses new calls and deactivates every grain, waiting for running turns until <paramref name="cancellationToken"/> is signalled.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 2)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _collector.ConfigureAwait(false);
+        try
+        {
+            await _catalog.StopAsync(cancellationToken).ConfigureAwait(false);
+            LogStopped(_logger, Name);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogStopTimedOut(_logger, Name);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await StopAsync(grace.Token).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task CollectAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.CollectionInterval, _timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _catalog.CollectIdle();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The silo is stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Silo {Silo} started with up to {Workers} workers per stateless worker grain")]
+    private static partial void LogStarted(ILogger logger, string silo, int workers);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Silo {Silo} stopped")]
+    private static partial void LogStopped(ILogger logger, string silo);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Silo {Silo} stopped before every grain had finished its turn")]
+    private static partial void LogStopTimedOut(ILogger logger, string silo);
+}

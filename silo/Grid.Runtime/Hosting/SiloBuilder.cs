@@ -1,0 +1,68 @@
+using System.Reflection;
+using Grid.Kernels;
+using Grid.Runtime.Activation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grid.Runtime.Hosting;
+
+/// <summary>Collects a silo's registrations into its service collection.</summary>
+internal sealed class SiloBuilder(IServiceCollection services) : ISiloBuilder
+{
+    public IServiceCollection Services { get; } = services;
+
+    public ISiloBuilder Configure(Action<SiloOptions> configure)
+    {
+        Services.Configure(configure);
+        return this;
+    }
+
+    public ISiloBuilder AddKernel<TKernel>()
+        where TKernel : class => AddKernel(typeof(TKernel), NameOf(typeof(TKernel)), instance: null);
+
+    public ISiloBuilder AddKernel<TKernel>(string name)
+        where TKernel : class => AddKernel(typeof(TKernel), KernelNames.Validate(name, nameof(name)), instance: null);
+
+    public ISiloBuilder AddKernel(string name, object kernel)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        return AddKernel(kernel.GetType(), KernelNames.Validate(name, nameof(name)), kernel);
+    }
+
+    public ISiloBuilder AddKernelsFromAssembly(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        foreach (var type in assembly.GetExportedTypes())
+        {
+            if (type is { IsClass: true, IsAbstract: false } && type.GetCustomAttribute<KernelAttribute>() is { } attribute)
+            {
+                AddKernel(type, attribute.Name, instance: null);
+            }
+        }
+
+        return this;
+    }
+
+    public ISiloBuilder AddGrain<TGrainInterface, TGrain>()
+        where TGrainInterface : class, IGrain
+        where TGrain : Grain, TGrainInterface
+    {
+        if (!typeof(TGrainInterface).IsInterface)
+        {
+            throw new ArgumentException($"{typeof(TGrainInterface).FullName} is not an interface; grains are called through interfaces.");
+        }
+
+        Services.AddSingleton(new GrainRegistration(typeof(TGrainInterface), typeof(TGrain)));
+        return this;
+    }
+
+    private static string NameOf(Type kernelType) => kernelType.GetCustomAttribute<KernelAttribute>()?.Name
+        ?? throw new ArgumentException($"{kernelType.FullName} has no [Kernel(\"name\")] attribute; give it one or register it with AddKernel<T>(name).");
+
+    private SiloBuilder AddKernel(Type kernelType, string name, object? instance)
+    {
+        // Fail at registration, not at the first job, when the class is not a kernel.
+        KernelRegistry.GetKernelTypes(kernelType);
+        Services.AddSingleton(new KernelRegistration(name, kernelType, instance));
+        return this;
+    }
+}
