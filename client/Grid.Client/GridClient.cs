@@ -34,6 +34,9 @@ public sealed class GridClient : IAsyncDisposable
         _worker = grainFactory.GetGrain<IWorkerGrain>(0);
     }
 
+    /// <summary>Gets the services of the embedded silo, or <see langword="null"/> when the silo runs elsewhere.</summary>
+    internal IServiceProvider? SiloServices => _services;
+
     /// <summary>Gets the grain factory of the silo this client talks to.</summary>
     public IGrainFactory GrainFactory { get; }
 

@@ -185,6 +185,8 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
                         continue;
                     }
 
+                    _pool?.GrowIfNeeded();
+
                     if (_type.IsReentrant)
                     {
                         _ = RunTurnAsync(call);

@@ -118,13 +118,10 @@ internal sealed class Catalog : IGrainCallSink
 
     private async ValueTask PostWhenRoomAsync(GrainId grainId, IGrainTarget target, GrainCall call)
     {
-        while (await target.Mailbox.WaitToPostAsync().ConfigureAwait(false))
+        if (await target.Mailbox.PostAsync(call).ConfigureAwait(false))
         {
-            if (target.Mailbox.TryPost(call))
-            {
-                target.OnPosted();
-                return;
-            }
+            target.OnPosted();
+            return;
         }
 
         await SendAsync(grainId, call).ConfigureAwait(false);

@@ -30,8 +30,20 @@ internal sealed class Mailbox
 
     public bool TryPost(GrainCall call) => _channel.Writer.TryWrite(call);
 
-    /// <summary>Waits until a call may be posted; <see langword="false"/> once the mailbox is completed.</summary>
-    public ValueTask<bool> WaitToPostAsync() => _channel.Writer.WaitToWriteAsync();
+    /// <summary>Posts a call, waiting in line while the mailbox is full; <see langword="false"/> when the mailbox was completed first.</summary>
+    /// <remarks>Waiting writers queue in order and are woken one per free slot, so a flood of callers costs linear, not quadratic, time.</remarks>
+    public async ValueTask<bool> PostAsync(GrainCall call)
+    {
+        try
+        {
+            await _channel.Writer.WriteAsync(call).ConfigureAwait(false);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
 
     public void Complete()
     {

@@ -43,9 +43,13 @@ internal sealed class StatelessWorkerPool : IGrainTarget
 
     public void MarkBusy() => Interlocked.Decrement(ref _idle);
 
-    public void OnPosted()
+    public void OnPosted() => GrowIfNeeded();
+
+    /// <summary>Adds a worker when more calls wait than workers are idle, up to the pool's maximum.</summary>
+    /// <remarks>Called after each post and whenever a worker starts a turn, since a burst of posts can land before an idle worker wakes.</remarks>
+    public void GrowIfNeeded()
     {
-        if (Volatile.Read(ref _idle) > 0)
+        if (Mailbox.Count <= Volatile.Read(ref _idle))
         {
             return;
         }
@@ -53,7 +57,7 @@ internal sealed class StatelessWorkerPool : IGrainTarget
         ActivationData worker;
         lock (_lock)
         {
-            if (_workers.Count >= _type.MaxLocalWorkers || Volatile.Read(ref _idle) > 0)
+            if (_workers.Count >= _type.MaxLocalWorkers || Mailbox.Count <= Volatile.Read(ref _idle))
             {
                 return;
             }
