@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Grid.Client;
 
-/// <summary>Gathers input items into batches that grow from 1 to <see cref="MaxBatchSize"/>, and cuts a batch short when its items come slowly, so the first results never wait for a full batch.</summary>
+/// <summary>Gathers input items into batches that grow from 1 to at most <see cref="MaxBatchSize"/>, and cuts a batch short when its items come slowly, so the first results never wait for a full batch.</summary>
 /// <typeparam name="T">The input item type.</typeparam>
 internal sealed class InputBatcher<T>
 {
@@ -10,10 +10,15 @@ internal sealed class InputBatcher<T>
     public const int MaxBatchSize = 4096;
 
     private static readonly long MaxBatchDelay = Stopwatch.Frequency / 200; // 5 ms
+    private readonly int _maxSize;
     private int _size = 1;
     private T[] _buffer = new T[1];
     private int _count;
     private long _batchStarted;
+
+    /// <summary>Creates a batcher whose batches hold at most <paramref name="maxInFlight"/> items (0: at most <see cref="MaxBatchSize"/>).</summary>
+    public InputBatcher(int maxInFlight = 0)
+        => _maxSize = maxInFlight > 0 ? Math.Min(maxInFlight, MaxBatchSize) : MaxBatchSize;
 
     /// <summary>Gets the index the next batch starts at.</summary>
     public long NextIndex { get; private set; }
@@ -45,7 +50,7 @@ internal sealed class InputBatcher<T>
         var start = NextIndex;
         NextIndex += _count;
         _count = 0;
-        _size = Math.Min(_size * 4, MaxBatchSize);
+        _size = Math.Min(_size * 4, _maxSize);
         _buffer = new T[_size];
         return (start, items);
     }

@@ -25,8 +25,12 @@ public sealed record MapOptions
     /// <value>The default value is 100 milliseconds.</value>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Gets the most items read from the input and not yet delivered as results; this bounds the job's memory.</summary>
-    /// <value>The default value is 0: the job chooses from the worker count and the chunk size (at most 262,144 items).</value>
+    /// <summary>Gets the most items the job holds that were read from the input and not yet delivered as results; this bounds the job's memory.</summary>
+    /// <remarks>
+    /// Beside the job, the client holds at most one input batch (no larger than this) and the result chunk it is handing out
+    /// (no larger than this divided by twice the worker count), so the input is never read more than 2.5 times this ahead of the consumer.
+    /// </remarks>
+    /// <value>The default value is 0: the silo's <c>Grid:Jobs:DefaultMaxInFlight</c>, 262,144 items unless configured.</value>
     public int MaxInFlight { get; init; }
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first setting that is out of range.</summary>

@@ -48,10 +48,11 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         }
         finally
         {
+            // Once the results have ended (or the caller left) nothing more of the input can matter: stop reading it.
+            await stop.CancelAsync().ConfigureAwait(false);
             if (!finished)
             {
                 // The caller left early, was cancelled, or the stream broke: stop the job so no worker runs for nobody.
-                await stop.CancelAsync().ConfigureAwait(false);
                 await job.CancelAsync("The client stopped reading the job's results.").ConfigureAwait(false);
                 handle.SetFailed(cancellationToken.IsCancellationRequested
                     ? new OperationCanceledException(cancellationToken)
@@ -80,7 +81,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
     /// <summary>Sends the items of a synchronous sequence; never throws: a failure of the sequence ends the input with its reason.</summary>
     public async Task FeedAsync(IEnumerable<TIn> inputs, CancellationToken cancellationToken)
     {
-        var batcher = new InputBatcher<TIn>();
+        var batcher = new InputBatcher<TIn>(options.MaxInFlight);
         try
         {
             using var items = inputs.GetEnumerator();
@@ -107,7 +108,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
     /// <summary>Sends the items of an asynchronous sequence, sending what it holds whenever the source makes it wait; never throws.</summary>
     public async Task FeedAsync(IAsyncEnumerable<TIn> inputs, CancellationToken cancellationToken)
     {
-        var batcher = new InputBatcher<TIn>();
+        var batcher = new InputBatcher<TIn>(options.MaxInFlight);
         try
         {
             var items = inputs.GetAsyncEnumerator(cancellationToken);
@@ -186,8 +187,9 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
     private async Task PushAsync(InputBatcher<TIn> batcher, CancellationToken cancellationToken)
     {
         var (start, items) = batcher.Take();
-        await job.PushAsync(new InputBatch(start, items), cancellationToken).ConfigureAwait(false);
+        // The items are read once they left the input, even while the job makes the push wait for room.
         Volatile.Write(ref _read, start + items.Length);
+        await job.PushAsync(new InputBatch(start, items), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ends the input after the job refused a batch, so the job finishes with what it has and says why.</summary>

@@ -31,6 +31,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
     private TimeSpan _wallTime;
     private int _workers;
     private int _maxInFlight;
+    private int _maxChunkSize;
     private long _pendingCount;
     private int _headOffset;
     private long _read;
@@ -69,6 +70,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         _workers = runtime.GetMaxLocalWorkers<IWorkerGrain>();
         _sizer = new ChunkSizer(_options.TargetChunkDuration, _options.MaxChunkSize);
         _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : _options.DefaultMaxInFlight;
+        _maxChunkSize = Math.Max(1, _maxInFlight / (_workers * _options.ChunksPerWorker));
         _startedAt = runtime.TimeProvider.GetTimestamp();
         if (spec.JobTimeout is { } timeout)
         {
@@ -100,18 +102,24 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
             throw new GridException($"Job {spec.JobId} expected the batch starting at item {_read}, but got one starting at item {batch.StartIndex}.");
         }
 
+        // Wait for room before taking the batch, so the job never holds more than MaxInFlight items (a larger batch waits for an empty job).
+        while (_read - _delivered > 0 && _read - _delivered + batch.Items.Length > _maxInFlight && _stopOutcome is null)
+        {
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await _room.Task.WaitAsync(cancellationToken);
+        }
+
+        if (_stopOutcome is not null)
+        {
+            return;
+        }
+
         if (batch.Items.Length > 0)
         {
             _pending.Enqueue(batch.Items);
             _pendingCount += batch.Items.Length;
             _read += batch.Items.Length;
             Dispatch();
-        }
-
-        while (_read - _delivered >= _maxInFlight && _stopOutcome is null)
-        {
-            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await _room.Task.WaitAsync(cancellationToken);
         }
     }
 
@@ -143,10 +151,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
             while (_results.Reader.TryRead(out var result))
             {
                 _delivered += result.Count;
-                if (_read - _delivered < _maxInFlight)
-                {
-                    SignalRoom();
-                }
+                SignalRoom();
 
                 yield return result;
             }
@@ -220,7 +225,8 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
                 return;
             }
 
-            var size = _sizer!.Next(_inputComplete ? _pendingCount : null, _workers);
+            // A chunk is also capped by the job's share of MaxInFlight, so the items held stay within it.
+            var size = Math.Min(_sizer!.Next(_inputComplete ? _pendingCount : null, _workers), _maxChunkSize);
             if (size > _pendingCount)
             {
                 // Wait for more input to fill the chunk, unless a worker would sit idle meanwhile.
@@ -304,6 +310,16 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         _timeoutTimer?.Dispose();
         _results.Writer.TryComplete();
         SignalRoom();
+        if (_stopOutcome == JobOutcome.Cancelled)
+        {
+            // Only a client that stopped reading cancels a job: nobody will take the results still held, so let them go.
+            while (_results.Reader.TryRead(out _))
+            {
+            }
+
+            DeactivateOnIdle();
+        }
+
         LogJobFinished(logger, _spec!.JobId, _stopOutcome ?? JobOutcome.Completed, _read, _succeeded, _failed + _timedOut + _cancelled, _wallTime.TotalSeconds);
     }
 

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what Grid's tests need on a fresh Debian machine, then builds and runs every test.
+# Ends with one line "N passed, N failed"; exits non-zero when a test fails or the build breaks.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests use. Each later capability that needs a real component
+# (the RabbitMQ broker, Chromium for the dashboard test) adds its package here.
+packages=()
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} ..."
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || { echo "could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+command -v dotnet >/dev/null || { echo "the .NET SDK is not on PATH"; echo "0 passed, 1 failed"; exit 1; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+results=TestResults
+rm -rf "$results"
+# A test that hangs is stopped (and its process dumped) rather than eating the whole CI budget.
+dotnet test Grid.sln -c Release --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" --blame-hang-timeout 10m
+status=$?
+
+counts=$(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = 0
+for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}Counters")
+    if counters is not None:
+        passed += int(counters.get("passed", 0))
+        failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+print(passed, failed)
+PY
+)
+read -r passed failed <<<"${counts:-0 0}"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build broke or the test host crashed before reporting: count that as a failure.
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,160 @@
+using Grid.Client;
+using Grid.Jobs;
+using Grid.Tests.TestKernels;
+
+namespace Grid.Tests.Client;
+
+/// <summary>How a map job reads its input: lazily, bounded by <see cref="MapOptions.MaxInFlight"/>, and what happens when the input fails.</summary>
+[Collection(GridClusterCollection.Name)]
+public sealed class MapSessionTests(GridClusterFixture cluster)
+{
+    private const int MaxInFlight = 1000;
+    private const int ResultsToRead = 50_000;
+
+    private GridClient Client => cluster.Client;
+
+    [Fact]
+    public async Task Map_EndlessInput_ReadsNoFurtherAheadThanMaxInFlight()
+    {
+        var source = new EndlessSource();
+        using var guard = TestLimits.HangGuard();
+        var job = Client.Map<long, long>(TwiceKernel.Name, source.Numbers(), new MapOptions { MaxInFlight = MaxInFlight }, guard.Token);
+
+        var (received, worstLead) = await ReadWhileCheckingLeadAsync(job, source);
+
+        Assert.Equal(ResultsToRead, received);
+        Assert.InRange(worstLead, 0, (MaxInFlight * 5) / 2);
+    }
+
+    [Fact]
+    public async Task Map_EndlessAsyncInput_ReadsNoFurtherAheadThanMaxInFlight()
+    {
+        var source = new EndlessSource();
+        using var guard = TestLimits.HangGuard();
+        var job = Client.Map<long, long>(TwiceKernel.Name, source.NumbersAsync(), new MapOptions { MaxInFlight = MaxInFlight }, guard.Token);
+
+        var (received, worstLead) = await ReadWhileCheckingLeadAsync(job, source);
+
+        Assert.Equal(ResultsToRead, received);
+        Assert.InRange(worstLead, 0, (MaxInFlight * 5) / 2);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(1000)]
+    public async Task Map_InputThrowsAfterSomeItems_ReturnsTheirResultsThenThrowsGridException(int goodItems)
+    {
+        var failure = new InvalidOperationException("the input broke");
+        var job = Client.Map<long, long>(TwiceKernel.Name, FailingSource(goodItems, failure));
+
+        await AssertInputFailureAsync(job, goodItems, failure);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(1000)]
+    public async Task Map_AsyncInputThrowsAfterSomeItems_ReturnsTheirResultsThenThrowsGridException(int goodItems)
+    {
+        var failure = new InvalidOperationException("the input broke");
+        var job = Client.Map<long, long>(TwiceKernel.Name, FailingSourceAsync(goodItems, failure));
+
+        await AssertInputFailureAsync(job, goodItems, failure);
+    }
+
+    private static async Task AssertInputFailureAsync(GridJob<long> job, int goodItems, Exception failure)
+    {
+        var results = new List<ItemResult<long>>();
+        var exception = await Assert.ThrowsAsync<GridException>(async () =>
+        {
+            await foreach (var result in job)
+            {
+                results.Add(result);
+            }
+        }).WaitAsync(TestLimits.Hang);
+
+        GridJobReading.AssertEachIndexOnce(results, goodItems);
+        Assert.All(results, r => Assert.Equal(2 * r.Index, r.Value));
+        Assert.Same(failure, exception.InnerException);
+        Assert.Contains(failure.Message, exception.Message, StringComparison.Ordinal);
+        var summary = await job.Summary.WaitAsync(TestLimits.Hang);
+        Assert.Equal(JobOutcome.Failed, summary.Outcome);
+        Assert.Equal(goodItems, summary.Total);
+        Assert.Equal(goodItems, summary.Succeeded);
+        Assert.Contains(failure.Message, summary.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads <see cref="ResultsToRead"/> results and returns the most items the job had taken from the source beyond those received.</summary>
+    private static async Task<(int Received, long WorstLead)> ReadWhileCheckingLeadAsync(GridJob<long> job, EndlessSource source)
+    {
+        var received = 0;
+        long worstLead = 0;
+        await foreach (var result in job)
+        {
+            Assert.Equal(2 * result.Index, result.Value);
+            received++;
+            // A consumer that awaits something for each result (a write, a send), as real ones do.
+            await Task.Yield();
+            worstLead = Math.Max(worstLead, source.Pulled - received);
+            if (received == ResultsToRead)
+            {
+                break;
+            }
+        }
+
+        return (received, worstLead);
+    }
+
+    private static IEnumerable<long> FailingSource(int goodItems, Exception failure)
+    {
+        for (var i = 0; i < goodItems; i++)
+        {
+            yield return i;
+        }
+
+        throw failure;
+    }
+
+    private static async IAsyncEnumerable<long> FailingSourceAsync(int goodItems, Exception failure)
+    {
+        for (var i = 0; i < goodItems; i++)
+        {
+            await Task.Yield();
+            yield return i;
+        }
+
+        throw failure;
+    }
+
+    /// <summary>An input that never ends and counts the items taken from it.</summary>
+    private sealed class EndlessSource
+    {
+        private long _pulled;
+
+        public long Pulled => Interlocked.Read(ref _pulled);
+
+        public IEnumerable<long> Numbers()
+        {
+            for (long i = 0; ; i++)
+            {
+                Interlocked.Increment(ref _pulled);
+                yield return i;
+            }
+        }
+
+        public async IAsyncEnumerable<long> NumbersAsync()
+        {
+            for (long i = 0; ; i++)
+            {
+                if (i % 1000 == 0)
+                {
+                    await Task.Yield();
+                }
+
+                Interlocked.Increment(ref _pulled);
+                yield return i;
+            }
+        }
+    }
+}
