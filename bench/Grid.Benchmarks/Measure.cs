@@ -56,6 +56,13 @@ internal static class Measure
     /// <summary>Returns the process's current resident set size in bytes (VmRSS), or <see langword="null"/> off Linux.</summary>
     public static long? ResidentBytes() => ReadProcStatusKilobytes("VmRSS:") * 1024;
 
+    /// <summary>Returns the 1, 5 and 15 minute load averages, to tell whether other work shared the machine, or "unknown" off Linux.</summary>
+    public static string LoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        return File.Exists(path) ? string.Join(' ', File.ReadAllText(path).Split(' ').Take(3)) : "unknown";
+    }
+
     /// <summary>Converts bytes to mebibytes.</summary>
     public static double ToMegabytes(long bytes) => bytes / (1024.0 * 1024.0);
 
@@ -67,6 +74,14 @@ internal static class Measure
         return string.Create(
             CultureInfo.InvariantCulture,
             $"GC gen0/1/2 {now.Gen0 - before.Gen0}/{now.Gen1 - before.Gen1}/{now.Gen2 - before.Gen2}, allocated {ToMegabytes(allocated):F1} MB ({(double)allocated / Math.Max(1, items):F0} B/item)");
+    }
+
+    /// <summary>Prints the first lines of a scenario's block: what it runs and on what machine, busy how much.</summary>
+    public static void Header(string title, long? workers)
+    {
+        Console.WriteLine(title);
+        var pool = workers is { } n ? n.ToString(CultureInfo.InvariantCulture) : "default (cores)";
+        Line("machine", $"{Environment.ProcessorCount} cores, grid workers {pool}, load average {LoadAverage()} at start");
     }
 
     /// <summary>Prints a labelled line of the human-readable block.</summary>

@@ -52,8 +52,8 @@ internal sealed record ResultLine(string Name, double Value, string Unit, string
             : null;
     }
 
-    /// <summary>Formats the value with up to three decimals, as the table and the RESULT line show it.</summary>
-    public string FormatValue() => Value.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>Formats the value with up to three decimals (none from 1,000 up), as the table and the RESULT line show it.</summary>
+    public string FormatValue() => Value.ToString(Math.Abs(Value) >= 1000 ? "0" : "0.###", CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public override string ToString() => $"{Prefix} {Name} {FormatValue()} {Unit} {Target}";

@@ -12,6 +12,9 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
     /// <summary>The command that reproduces the results file, as the file states it.</summary>
     public const string Command = "dotnet run -c Release --project bench/Grid.Benchmarks -- all";
 
+    // Above this many cores taken by other processes, the results file warns that the CPU figures are not clean.
+    private const double BusyNeighbours = 0.2;
+
     /// <inheritdoc />
     public string Name => "all";
 
@@ -32,6 +35,7 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
             : [.. only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => scenarios.FirstOrDefault(s => s.Name == n) ?? throw new ArgumentException($"No scenario named '{n}'.", nameof(args)))];
 
         var started = TimeProvider.System.GetUtcNow();
+        var load = Measure.LoadAverage();
         var runs = new List<ChildRun>();
         foreach (var scenario in selected)
         {
@@ -40,7 +44,7 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
             Console.WriteLine();
         }
 
-        var markdown = Render(runs, started, root);
+        var markdown = Render(runs, started, load, root);
         await File.WriteAllTextAsync(output, markdown, cancellationToken).ConfigureAwait(false);
 
         Console.WriteLine("== summary ==");
@@ -121,7 +125,7 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
         }
     }
 
-    private static string Render(List<ChildRun> runs, DateTimeOffset started, string root)
+    private static string Render(List<ChildRun> runs, DateTimeOffset started, string load, string root)
     {
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -134,10 +138,11 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
         md.AppendLine();
         md.AppendLine(inv, $"- Date: {started:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine(inv, $"- Cores: {Environment.ProcessorCount} ({ReadProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString()})");
-        md.AppendLine(inv, $"- Memory: {ReadProcField("/proc/meminfo", "MemTotal") ?? "unknown"}");
+        md.AppendLine(inv, $"- Memory: {DescribeMemory()}");
         md.AppendLine(inv, $"- OS: {RuntimeInformation.OSDescription}");
         md.AppendLine(inv, $"- .NET: {RuntimeInformation.FrameworkDescription}, workstation non-concurrent GC");
         md.AppendLine(inv, $"- Commit: {DescribeCommit(root)}");
+        md.AppendLine(inv, $"- Load average (1, 5, 15 min) when the run started: {load}; each scenario's block below shows it again at its own start");
         md.AppendLine();
         md.AppendLine("## Figures");
         md.AppendLine();
@@ -156,6 +161,13 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
                 var target = r.Target == "-" ? "" : $"{r.Target.Replace("<", "&lt;", StringComparison.Ordinal)} {r.Unit}";
                 md.AppendLine(inv, $"| {r.Scenario} | {r.Figure} | {r.FormatValue()} {r.Unit} | {target} | {verdict} |");
             }
+        }
+
+        var busy = runs.SelectMany(r => r.Results).Where(r => r.Figure == "other-processes" && r.Value > BusyNeighbours).ToList();
+        if (busy.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine(inv, $"> The machine was shared: other processes kept {string.Join(", ", busy.Select(r => $"{r.FormatValue()} cores busy during {r.Scenario}"))} (of {Environment.ProcessorCount}). Time and speed-up figures of those scenarios understate Grid; rerun on a quiet machine before trusting a miss.");
         }
 
         md.AppendLine();
@@ -204,6 +216,15 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
 
         var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
         return line?.Split(':', 2)[1].Trim();
+    }
+
+    private static string DescribeMemory()
+    {
+        // /proc/meminfo reads "MemTotal:       24683656 kB".
+        var total = ReadProcField("/proc/meminfo", "MemTotal")?.Split(' ')[0];
+        return long.TryParse(total, NumberStyles.Integer, CultureInfo.InvariantCulture, out var kilobytes)
+            ? string.Create(CultureInfo.InvariantCulture, $"{kilobytes / (1024.0 * 1024.0):F1} GB")
+            : "unknown";
     }
 
     private static string DescribeCommit(string root)

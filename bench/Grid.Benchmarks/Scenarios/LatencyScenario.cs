@@ -22,7 +22,7 @@ internal sealed class LatencyScenario : IScenario
         args.ThrowIfUnknownOptions();
 
         await using var client = await BenchClient.StartAsync(workers, cancellationToken).ConfigureAwait(false);
-        Console.WriteLine($"latency: {calls} sequential SubmitAsync calls of the '{NoOpKernel.Name}' kernel after {warmUp} warm-up calls, {Environment.ProcessorCount} cores");
+        Measure.Header($"latency: {calls} sequential SubmitAsync calls of the '{NoOpKernel.Name}' kernel after {warmUp} warm-up calls", workers);
 
         var wrong = 0L;
         for (long i = 0; i < warmUp; i++)
@@ -30,6 +30,7 @@ internal sealed class LatencyScenario : IScenario
             wrong += await CallAsync(client, i, cancellationToken).ConfigureAwait(false) ? 0 : 1;
         }
 
+        var cpu = CpuSample.Take();
         var micros = new double[calls];
         var gc = GcSnapshot.Take();
         var total = Stopwatch.GetTimestamp();
@@ -47,12 +48,15 @@ internal sealed class LatencyScenario : IScenario
         Measure.Line("range", $"min {micros[0]:F1} us, max {micros[^1]:F1} us, mean {micros.Average():F1} us");
         Measure.Line("garbage collector", Measure.DescribeGc(gc, calls));
 
+        var use = CpuSample.CoresSince(cpu);
+        Measure.Line("CPU while measuring", CpuSample.Describe(use));
         ResultLine[] results =
         [
             Measure.Report("latency.median", Measure.Percentile(micros, 50), "us", "<50", "median"),
             Measure.Report("latency.p90", Measure.Percentile(micros, 90), "us", "-", "p90"),
             Measure.Report("latency.p99", Measure.Percentile(micros, 99), "us", "-", "p99"),
             Measure.Report("latency.wrong-values", wrong, "calls", "=0", "calls with a wrong value"),
+            Measure.Report("latency.other-processes", use.Others ?? double.NaN, "cores", "-", "other processes' CPU"),
         ];
         Measure.PrintResults(results);
         return wrong == 0 ? 0 : 1;

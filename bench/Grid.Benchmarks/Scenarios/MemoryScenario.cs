@@ -22,11 +22,12 @@ internal sealed class MemoryScenario : IScenario
         var workers = args.GetOptionalInt64("workers");
         args.ThrowIfUnknownOptions();
 
-        Console.WriteLine($"memory: {items.ToString("N0", CultureInfo.InvariantCulture)} lazily generated items through the '{NoOpKernel.Name}' kernel, {Environment.ProcessorCount} cores");
+        Measure.Header($"memory: {items.ToString("N0", CultureInfo.InvariantCulture)} lazily generated items through the '{NoOpKernel.Name}' kernel", workers);
         var tally = new ItemTally(items);
         await using var client = await BenchClient.StartAsync(workers, cancellationToken).ConfigureAwait(false);
         var idle = Measure.ResidentBytes();
 
+        var cpu = CpuSample.Take();
         var progress = new InFlightProgress();
         var gc = GcSnapshot.Take();
         var start = Stopwatch.GetTimestamp();
@@ -47,11 +48,14 @@ internal sealed class MemoryScenario : IScenario
         Measure.Line("garbage collector", Measure.DescribeGc(gc, items));
         Measure.Line("items", tally.ToString());
 
+        var use = CpuSample.CoresSince(cpu);
+        Measure.Line("CPU while measuring", CpuSample.Describe(use));
         ResultLine[] results =
         [
             Measure.Report("memory.peak-rss", peak is { } p ? Measure.ToMegabytes(p) : double.NaN, "MB", "<200", "peak RSS (VmHWM)"),
             Measure.Report("memory.wall", wall.TotalSeconds, "s", "-", "wall time"),
             Measure.Report("memory.not-exactly-once", tally.Errors, "items", "=0", "missing, duplicate or wrong"),
+            Measure.Report("memory.other-processes", use.Others ?? double.NaN, "cores", "-", "other processes' CPU"),
         ];
         Measure.PrintResults(results);
         return tally.Errors == 0 ? 0 : 1;

@@ -26,9 +26,10 @@ internal sealed class OverheadScenario : IScenario
         args.ThrowIfUnknownOptions();
 
         await using var client = await BenchClient.StartAsync(workers, cancellationToken).ConfigureAwait(false);
-        Console.WriteLine($"overhead: {items:N0} items through the '{NoOpKernel.Name}' kernel, {Environment.ProcessorCount} cores");
+        Measure.Header($"overhead: {items:N0} items through the '{NoOpKernel.Name}' kernel", workers);
         await RunAsync(client, WarmUpItems, cancellationToken).ConfigureAwait(false);
 
+        var cpu = CpuSample.Take();
         var runs = new List<Run>(repeat);
         for (var i = 0; i < repeat; i++)
         {
@@ -41,12 +42,15 @@ internal sealed class OverheadScenario : IScenario
 
         var wall = Measure.Median(runs.Select(r => r.Wall.TotalSeconds));
         var errors = runs.Sum(r => r.Tally.Errors);
+        var use = CpuSample.CoresSince(cpu);
+        Measure.Line("CPU while measuring", CpuSample.Describe(use));
         ResultLine[] results =
         [
             Measure.Report("overhead.wall", wall, "s", "<1", "wall time (median)"),
             Measure.Report("overhead.per-item", wall * 1_000_000 / items, "us", "-", "per-item overhead"),
             Measure.Report("overhead.items-per-second", items / wall, "items/s", "-", "throughput"),
             Measure.Report("overhead.not-exactly-once", errors, "items", "=0", "missing, duplicate or wrong"),
+            Measure.Report("overhead.other-processes", use.Others ?? double.NaN, "cores", "-", "other processes' CPU"),
         ];
         Measure.PrintResults(results);
         return errors == 0 ? 0 : 1;

@@ -35,28 +35,35 @@ internal sealed class ScalingScenario : IScenario
 
         await using var client = await BenchClient.StartAsync(workers, cancellationToken).ConfigureAwait(false);
 
-        Console.WriteLine($"scaling: is-prime over {count} odd 15-digit numbers ({inputs.PrimeCount} prime), seed {seed}");
-        Measure.Line("machine", $"{Environment.ProcessorCount} cores; grid workers {workers?.ToString(CultureInfo.InvariantCulture) ?? "default (cores)"}");
+        Measure.Header($"scaling: is-prime over {count} odd 15-digit numbers ({inputs.PrimeCount} prime), seed {seed}", workers);
         Measure.Line("input generation", $"{Measure.Seconds(generation)} (Miller-Rabin, not timed below)");
-        Measure.Line("runs", $"warm-up over {warmUp.Length} numbers, then {repeat} timed runs each; median reported");
+        Measure.Line("runs", $"warm-up over {warmUp.Length} numbers each way, then {repeat} rounds of serial, Parallel.ForEach, grid; medians reported");
 
-        // Each way is warmed up and then timed in turn, so no way runs while another's threads are still busy.
-        var serial = await TimeRunsAsync(repeat, () => Task.FromResult(RunSerial(kernel, warmUp, cancellationToken)), () => Task.FromResult(RunSerial(kernel, numbers, cancellationToken))).ConfigureAwait(false);
-        var parallel = await TimeRunsAsync(repeat, () => Task.FromResult(RunParallel(kernel, warmUp, cancellationToken)), () => Task.FromResult(RunParallel(kernel, numbers, cancellationToken))).ConfigureAwait(false);
+        // Warm every way up first, then time them in rounds (serial, Parallel.ForEach, grid, repeat) so a change
+        // in the machine's load during the run falls on all three alike rather than on whichever ran last.
+        RunSerial(kernel, warmUp, cancellationToken);
+        RunParallel(kernel, warmUp, cancellationToken);
+        await RunGridAsync(client, warmUp, cancellationToken).ConfigureAwait(false);
+
+        var serial = new Way();
+        var parallel = new Way();
+        var grid = new Way();
         JobSummary? lastSummary = null;
-        var grid = await TimeRunsAsync(
-            repeat,
-            async () => (await RunGridAsync(client, warmUp, cancellationToken).ConfigureAwait(false)).Verdicts,
-            async () =>
-            {
-                var (verdicts, summary) = await RunGridAsync(client, numbers, cancellationToken).ConfigureAwait(false);
-                lastSummary = summary;
-                return verdicts;
-            }).ConfigureAwait(false);
+        for (var round = 0; round < repeat; round++)
+        {
+            var cpu = CpuSample.Take();
+            serial.Add(Measure.Time(() => RunSerial(kernel, numbers, cancellationToken)), cpu);
+            cpu = CpuSample.Take();
+            parallel.Add(Measure.Time(() => RunParallel(kernel, numbers, cancellationToken)), cpu);
+            cpu = CpuSample.Take();
+            var ((verdicts, summary), elapsed) = await Measure.TimeAsync(() => RunGridAsync(client, numbers, cancellationToken)).ConfigureAwait(false);
+            grid.Add((verdicts, elapsed), cpu);
+            lastSummary = summary;
+        }
 
-        Measure.Line("serial", Describe(serial.Times));
-        Measure.Line("Parallel.ForEach", Describe(parallel.Times));
-        Measure.Line("grid Map", Describe(grid.Times));
+        Measure.Line("serial", serial.Describe());
+        Measure.Line("Parallel.ForEach", parallel.Describe());
+        Measure.Line("grid Map", grid.Describe());
         if (lastSummary is not null)
         {
             var usage = string.Join(", ", lastSummary.Workers.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Worker} {w.Items} items/{w.Chunks} chunks/{w.Busy.TotalSeconds:F2} s")));
@@ -65,9 +72,9 @@ internal sealed class ScalingScenario : IScenario
         }
 
         var mismatches = new[] { serial, parallel, grid }.Sum(way => way.Runs.Sum(run => CountMismatches(run, inputs.Verdicts)));
-        var serialMedian = Measure.Median(serial.Times.Select(t => t.TotalSeconds));
-        var parallelMedian = Measure.Median(parallel.Times.Select(t => t.TotalSeconds));
-        var gridMedian = Measure.Median(grid.Times.Select(t => t.TotalSeconds));
+        var serialMedian = serial.MedianSeconds;
+        var parallelMedian = parallel.MedianSeconds;
+        var gridMedian = grid.MedianSeconds;
 
         ResultLine[] results =
         [
@@ -77,6 +84,7 @@ internal sealed class ScalingScenario : IScenario
             Measure.Report("scaling.grid-vs-serial", serialMedian / gridMedian, "x", ">=1.9", "speedup grid/serial"),
             Measure.Report("scaling.grid-vs-parallel-foreach", parallelMedian / gridMedian, "x", ">=0.95", "grid vs Parallel.ForEach"),
             Measure.Report("scaling.wrong-verdicts", mismatches, "items", "=0", "wrong verdicts (vs Miller-Rabin)"),
+            Measure.Report("scaling.other-processes", Measure.Median(new[] { serial, parallel, grid }.SelectMany(w => w.OthersCores)), "cores", "-", "other processes' CPU (median)"),
         ];
         Measure.PrintResults(results);
         return mismatches == 0 ? 0 : 1;
@@ -114,24 +122,35 @@ internal sealed class ScalingScenario : IScenario
         return (verdicts, await job.Summary.ConfigureAwait(false));
     }
 
-    private static async Task<(List<TimeSpan> Times, List<bool[]> Runs)> TimeRunsAsync(int repeat, Func<Task<bool[]>> warmUp, Func<Task<bool[]>> run)
-    {
-        await warmUp().ConfigureAwait(false);
-        var times = new List<TimeSpan>(repeat);
-        var runs = new List<bool[]>(repeat);
-        for (var i = 0; i < repeat; i++)
-        {
-            var (verdicts, elapsed) = await Measure.TimeAsync(run).ConfigureAwait(false);
-            times.Add(elapsed);
-            runs.Add(verdicts);
-        }
-
-        return (times, runs);
-    }
-
     private static int CountMismatches(bool[] verdicts, IReadOnlyList<bool> expected) =>
         verdicts.Where((v, i) => v != expected[i]).Count();
 
-    private static string Describe(List<TimeSpan> times) =>
-        string.Create(CultureInfo.InvariantCulture, $"{Measure.Median(times.Select(t => t.TotalSeconds)):F3} s median of [{string.Join(", ", times.Select(t => t.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)))}]");
+    /// <summary>The timed runs of one way of computing the verdicts, with the cores this process and the others used in each.</summary>
+    private sealed class Way
+    {
+        private readonly List<TimeSpan> _times = [];
+        private readonly List<(double Own, double? Others)> _cores = [];
+
+        public List<bool[]> Runs { get; } = [];
+
+        public double MedianSeconds => Measure.Median(_times.Select(t => t.TotalSeconds));
+
+        public IEnumerable<double> OthersCores => _cores.Select(c => c.Others ?? double.NaN);
+
+        public void Add((bool[] Verdicts, TimeSpan Elapsed) run, CpuSample before)
+        {
+            _cores.Add(CpuSample.CoresSince(before));
+            Runs.Add(run.Verdicts);
+            _times.Add(run.Elapsed);
+        }
+
+        public string Describe()
+        {
+            var inv = CultureInfo.InvariantCulture;
+            var times = string.Join(", ", _times.Select(t => t.TotalSeconds.ToString("F3", inv)));
+            var own = string.Join("/", _cores.Select(c => c.Own.ToString("F1", inv)));
+            var others = string.Join("/", _cores.Select(c => c.Others?.ToString("F1", inv) ?? "?"));
+            return string.Create(inv, $"{MedianSeconds:F3} s median of [{times}]; cores busy: own {own}, others {others}");
+        }
+    }
 }
