@@ -10,7 +10,6 @@ namespace Grid.Cli.Benchmarking;
 /// <param name="instance">The kernel's class, called directly for the serial baseline: the very code the workers run, with no grid in between.</param>
 /// <param name="inputs">The inputs, the same for every run.</param>
 internal sealed class BenchWorkload<TIn, TOut>(string kernel, IKernel<TIn, TOut> instance, TIn[] inputs) : IBenchWorkload
-    where TIn : notnull
 {
     private TOut[]? _expected;
 

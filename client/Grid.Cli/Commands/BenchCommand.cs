@@ -59,7 +59,7 @@ internal static class BenchCommand
                 context.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{workload.Kernel}: {workload.Items} items, serial in this process, then on the grid with 1 to {maxWorkers} workers ({Environment.ProcessorCount} cores)"));
-                context.Ansi.Write(Table(context, runs));
+                WriteTable(context, runs);
             }
 
             var exitCode = ExitCodes.Ok;
@@ -107,21 +107,18 @@ internal static class BenchCommand
         return runs;
     }
 
-    private static Table Table(CliContext context, List<BenchMeasurement> runs)
+    private static void WriteTable(CliContext context, List<BenchMeasurement> runs)
     {
         var serial = runs[0];
-        var table = Tables.Create(context, rightAligned: true, "workers", "wall time", "items/s", "speedup", "efficiency");
-        foreach (var run in runs)
-        {
-            table.AddRow(
-                run.Workers == 0 ? "serial" : run.Workers.ToString(CultureInfo.InvariantCulture),
-                string.Create(CultureInfo.InvariantCulture, $"{run.WallTime.TotalSeconds:0.000} s"),
-                run.ItemsPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
-                string.Create(CultureInfo.InvariantCulture, $"{run.SpeedupOver(serial):0.00}x"),
-                run.Workers == 0 ? "-" : run.EfficiencyOver(serial).ToString("0%", CultureInfo.InvariantCulture));
-        }
-
-        return table;
+        var rows = runs.Select(run => (IReadOnlyList<string>)
+        [
+            run.Workers == 0 ? "serial" : run.Workers.ToString(CultureInfo.InvariantCulture),
+            string.Create(CultureInfo.InvariantCulture, $"{run.WallTime.TotalSeconds:0.000} s"),
+            run.ItemsPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
+            string.Create(CultureInfo.InvariantCulture, $"{run.SpeedupOver(serial):0.00}x"),
+            run.Workers == 0 ? "-" : run.EfficiencyOver(serial).ToString("0%", CultureInfo.InvariantCulture),
+        ]).ToList();
+        Tables.Write(context, ["workers", "wall time", "items/s", "speedup", "efficiency"], rows, figures: true);
     }
 
     private static void WriteJson(CliContext context, IBenchWorkload workload, List<BenchMeasurement> runs)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Grid.Cli.Output;
-using Spectre.Console;
 
 namespace Grid.Cli.Commands;
 
@@ -32,13 +31,11 @@ internal static class KernelsCommand
                 return ExitCodes.Ok;
             }
 
-            var table = Tables.Create(context, rightAligned: false, "kernel", "input", "output");
-            foreach (var kernel in kernels)
-            {
-                table.AddRow(Markup.Escape(kernel.Name), Markup.Escape(TypeNames.Of(kernel.InputType)), Markup.Escape(TypeNames.Of(kernel.OutputType)));
-            }
-
-            context.Ansi.Write(table);
+            Tables.Write(
+                context,
+                ["kernel", "input", "output"],
+                kernels.Select(k => (IReadOnlyList<string>)[k.Name, TypeNames.Of(k.InputType), TypeNames.Of(k.OutputType)]).ToList(),
+                figures: false);
             return ExitCodes.Ok;
         });
         return command;

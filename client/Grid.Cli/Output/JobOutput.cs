@@ -67,7 +67,7 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
             {
                 context.Error.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"grid: the job passed its time limit of {settings.JobTimeout?.TotalSeconds} s (--timeout); {summary.TimedOut + summary.Cancelled} items did not finish"));
+                    $"grid: the job passed its time limit of {settings.JobTimeout?.TotalSeconds} s (--timeout); {Items(summary.TimedOut + summary.Cancelled)} did not finish"));
             }
             else if (summary.Outcome == JobOutcome.Failed)
             {
@@ -89,8 +89,15 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
         ArgumentNullException.ThrowIfNull(summary);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"done: {summary.Total} {(summary.Total == 1 ? "item" : "items")}, {summary.Succeeded} ok, {summary.Failed} failed, "
-            + $"{summary.TimedOut} timed out, {summary.Cancelled} cancelled in {summary.WallTime.TotalSeconds:0.00} s ({summary.ItemsPerSecond:0.0} items/s)");
+            $"done: {Items(summary.Total)}, {summary.Succeeded} ok, {summary.Failed} failed, "
+            + $"{summary.TimedOut} timed out, {summary.Cancelled} cancelled in {summary.WallTime.TotalSeconds:0.00} s ({ItemsPerSecond(summary):0.0} items/s)");
+    }
+
+    /// <summary>Gets the items that ran (cancelled ones did not) per second of wall time, so that a cancelled job does not claim a huge rate.</summary>
+    public static double ItemsPerSecond(JobSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return summary.WallTime > TimeSpan.Zero ? (summary.Succeeded + summary.Failed + summary.TimedOut) / summary.WallTime.TotalSeconds : 0;
     }
 
     /// <summary>Returns the first line of a message, so that an error stays on one line.</summary>
@@ -100,6 +107,8 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
         var end = message.AsSpan().IndexOfAny('\r', '\n');
         return end < 0 ? message : message[..end];
     }
+
+    private static string Items(long count) => string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? "item" : "items")}");
 
     private async Task<JobReport> ReadResultsAsync<TIn, TOut>(
         GridClient client,
@@ -111,10 +120,13 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
         CancellationToken cancellationToken)
     {
         var job = client.Map<TIn, TOut>(kernel, inputs.Enumerate(), settings.ToMapOptions(progress), cancellationToken);
+        var tally = new long[Enum.GetValues<ItemStatus>().Length];
+        var start = context.TimeProvider.GetTimestamp();
         try
         {
             await foreach (var result in job.WithCancellation(cancellationToken))
             {
+                tally[(int)result.Status]++;
                 observe?.Invoke(result);
                 WriteResult(result, inputs.At(result.Index), format);
             }
@@ -127,7 +139,16 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new JobReport(await TryGetSummaryAsync(job), Cancelled: true, TimedOut: false);
+            // A cancelled job has no summary of its own, so the account is the client's: every item without a result was cancelled.
+            var summary = await TryGetSummaryAsync(job);
+            if (summary is null)
+            {
+                long ok = tally[(int)ItemStatus.Ok], failed = tally[(int)ItemStatus.Failed], timedOut = tally[(int)ItemStatus.TimedOut];
+                summary = new JobSummary(
+                    job.Id, kernel, JobOutcome.Cancelled, inputs.Count, ok, failed, timedOut, inputs.Count - ok - failed - timedOut, context.TimeProvider.GetElapsedTime(start), []);
+            }
+
+            return new JobReport(summary, Cancelled: true, TimedOut: false);
         }
     }
 
@@ -204,7 +225,7 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
         writer.WriteNumber("timedOut", summary.TimedOut);
         writer.WriteNumber("cancelled", summary.Cancelled);
         writer.WriteNumber("wallSeconds", summary.WallTime.TotalSeconds);
-        writer.WriteNumber("itemsPerSecond", summary.ItemsPerSecond);
+        writer.WriteNumber("itemsPerSecond", ItemsPerSecond(summary));
         if (summary.Error is { } error)
         {
             writer.WriteString("error", error);

@@ -32,7 +32,7 @@ internal sealed class ProgressBar(ProgressTask task, string kernel, long total) 
         if (summary is not null)
         {
             task.Value = summary.Completed;
-            task.Description = Describe(kernel, summary.Completed, summary.Total, summary.ItemsPerSecond, summary.Failed + summary.TimedOut);
+            task.Description = Describe(kernel, summary.Completed, summary.Total, JobOutput.ItemsPerSecond(summary), summary.Failed + summary.TimedOut);
         }
 
         task.StopTask();

@@ -2,27 +2,41 @@ using Spectre.Console;
 
 namespace Grid.Cli.Output;
 
-/// <summary>Makes the tables of non-streaming commands: boxed on a terminal, plain aligned columns when redirected.</summary>
+/// <summary>Writes the tables of non-streaming commands: boxed by Spectre on a terminal, plain aligned columns when redirected.</summary>
 internal static class Tables
 {
-    /// <summary>Creates a table with the given column headers, its cells right-aligned when <paramref name="rightAligned"/> (for figures).</summary>
-    public static Table Create(CliContext context, bool rightAligned, params string[] headers)
+    // Redirected output is read by scripts and diffed: no box-drawing characters, no wrapping at a guessed width, no trailing spaces.
+    private const string ColumnGap = "  ";
+
+    /// <summary>Writes a table; with <paramref name="figures"/> every column but the first is right-aligned.</summary>
+    public static void Write(CliContext context, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows, bool figures)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(headers);
-        // Redirected output is read by scripts and diffed: no box-drawing characters, just columns split by spaces.
-        var table = new Table { Border = context.Interactive ? TableBorder.Rounded : TableBorder.None };
-        foreach (var header in headers)
+        ArgumentNullException.ThrowIfNull(rows);
+        if (context.Interactive)
         {
-            var column = new TableColumn(Markup.Escape(header));
-            if (rightAligned)
+            var table = new Table { Border = TableBorder.Rounded };
+            for (var i = 0; i < headers.Count; i++)
             {
-                column.RightAligned();
+                var column = new TableColumn(Markup.Escape(headers[i]));
+                table.AddColumn(figures && i > 0 ? column.RightAligned() : column);
             }
 
-            table.AddColumn(column);
+            foreach (var row in rows)
+            {
+                table.AddRow(row.Select(Markup.Escape).ToArray());
+            }
+
+            context.Ansi.Write(table);
+            return;
         }
 
-        return table;
+        var widths = headers.Select((header, i) => rows.Select(row => row[i].Length).Append(header.Length).Max()).ToArray();
+        foreach (var row in rows.Prepend(headers))
+        {
+            var cells = row.Select((cell, i) => figures && i > 0 ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]));
+            context.Out.WriteLine(string.Join(ColumnGap, cells).TrimEnd());
+        }
     }
 }

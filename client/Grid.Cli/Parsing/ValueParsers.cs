@@ -40,26 +40,40 @@ internal static class ValueParsers
         return null;
     };
 
-    /// <summary>Parses a whole number of at least 1 and at most <paramref name="max"/>, for counts and sizes.</summary>
-    public static Func<ArgumentResult, long?> Positive(string option, long max = long.MaxValue) => result =>
+    /// <summary>Parses a whole number of at least 1 and at most <paramref name="max"/> (no limit when <see langword="null"/>), for counts and sizes.</summary>
+    public static Func<ArgumentResult, long?> Positive(string option, long? max = null) => result =>
     {
         var text = SingleToken(result);
-        if (WholeNumber.TryParse(text, out var value) && value >= 1 && value <= max)
+        if (WholeNumber.TryParse(text, out var value) && value >= 1 && value <= (max ?? long.MaxValue))
         {
             return value;
         }
 
-        result.AddError(max == long.MaxValue
+        result.AddError(max is null
             ? $"{option} must be a whole number of at least 1; got '{text}'"
             : $"{option} must be a whole number from 1 to {max}; got '{text}'");
         return null;
     };
 
-    /// <summary>Parses a whole number from 1 to <paramref name="max"/> that fits an <see cref="int"/>.</summary>
-    public static Func<ArgumentResult, int?> PositiveInt(string option, int max = int.MaxValue)
+    /// <summary>Parses a whole number of at least 1 that fits an <see cref="int"/>, and at most <paramref name="max"/> when given.</summary>
+    public static Func<ArgumentResult, int?> PositiveInt(string option, int? max = null)
     {
         var parse = Positive(option, max);
-        return result => (int?)parse(result);
+        return result =>
+        {
+            if (parse(result) is not { } value)
+            {
+                return null;
+            }
+
+            if (value > int.MaxValue)
+            {
+                result.AddError($"{option} must be at most {int.MaxValue}; got '{SingleToken(result)}'");
+                return null;
+            }
+
+            return (int)value;
+        };
     }
 
     /// <summary>Parses a positive number of seconds, fractions allowed, into a time span.</summary>

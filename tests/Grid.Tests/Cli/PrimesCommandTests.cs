@@ -133,6 +133,31 @@ public sealed class PrimesCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Cancelled, exitCode);
         Assert.Equal("grid: cancelled", stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].TrimEnd('\r'));
+        var done = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.StartsWith("done: 100000000 items, ", done, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 0 cancelled", done, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ItemTimeout_ReportsTimedOutItemAndExitsOne()
+    {
+        // The largest prime below 2^63 needs about 10^9 trial divisions, far beyond a fifth of a second.
+        var result = await CliRunner.RunAsync("primes", "--ordered", "--item-timeout", "0.2", "97", "9223372036854775783");
+
+        Assert.Equal(ExitCodes.ItemsFailed, result.ExitCode);
+        Assert.Equal("97 is prime", result.ResultLines[0]);
+        Assert.StartsWith("9223372036854775783: timed out: ", result.ResultLines[1], StringComparison.Ordinal);
+        Assert.StartsWith("done: 2 items, 1 ok, 0 failed, 1 timed out, 0 cancelled in ", result.OutLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_JobTimeout_SaysSoOnStderrAndExitsOne()
+    {
+        var result = await CliRunner.RunAsync("primes", "--timeout", "0.2", "9223372036854775783");
+
+        Assert.Equal(ExitCodes.ItemsFailed, result.ExitCode);
+        Assert.Equal(["grid: the job passed its time limit of 0.2 s (--timeout); 1 item did not finish"], result.ErrorLines);
+        Assert.StartsWith("done: 1 item, 0 ok, ", result.OutLines[^1], StringComparison.Ordinal);
     }
 
     private sealed class CancelOnFirstLineWriter(CancellationTokenSource cancellation) : StringWriter
