@@ -97,6 +97,14 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
             _deactivating = true;
         }
 
+        LeaveCatalog();
+        _lifetime.Cancel();
+        return true;
+    }
+
+    /// <summary>Stops new calls from reaching this activation: a single grain leaves the directory and closes its mailbox; a pooled one leaves its pool.</summary>
+    private void LeaveCatalog()
+    {
         // Leave the directory before closing the mailbox, so a sender that finds the mailbox closed finds a new activation on its retry.
         if (_pool is null)
         {
@@ -107,9 +115,6 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
         {
             _pool.Remove(this);
         }
-
-        _lifetime.Cancel();
-        return true;
     }
 
     private bool TryBeginTurn()
@@ -223,15 +228,7 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
                 _deactivating = true;
             }
 
-            if (_pool is null)
-            {
-                _catalog.Remove(GrainId, this);
-                Mailbox.Complete();
-            }
-            else
-            {
-                _pool.Remove(this);
-            }
+            LeaveCatalog();
 
             var error = new GridException($"Activation of grain {GrainId} failed: {exception.Message}", exception);
             while (Mailbox.Reader.TryRead(out var call))
