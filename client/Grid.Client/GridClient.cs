@@ -83,7 +83,8 @@ public sealed class GridClient : IAsyncDisposable
         MapOptions.ThrowIfNotPositive(options?.Timeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.Timeout)}");
         await CheckKernelAsync(kernel, typeof(TIn), typeof(TOut), cancellationToken).ConfigureAwait(false);
         var chunk = new Chunk(Guid.NewGuid(), 0, 0, kernel, new[] { input }) { ItemTimeout = options?.Timeout };
-        var result = await _worker.RunChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
+        // Stop waiting as soon as the caller cancels, even while the call still waits for a free worker (it then ends at once).
+        var result = await _worker.RunChunkAsync(chunk, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.Errors?[0] is { } error)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -30,11 +30,30 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var feeding = Task.Run(() => feed(this, stop.Token), CancellationToken.None);
         var tracker = new ProgressTracker(options.Progress, options.ProgressInterval, time);
+        var results = job.ReadResultsAsync(stop.Token).GetAsyncEnumerator(stop.Token);
         var finished = false;
+        Exception? failure = null;
         try
         {
-            await foreach (var chunk in job.ReadResultsAsync(stop.Token).ConfigureAwait(false))
+            while (true)
             {
+                ChunkResult chunk;
+                try
+                {
+                    if (!await results.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        finished = true;
+                        break;
+                    }
+
+                    chunk = results.Current;
+                }
+                catch (Exception exception)
+                {
+                    failure = exception;
+                    throw;
+                }
+
                 var read = Volatile.Read(ref _read);
                 tracker.Record(chunk, read, _inputEnded ? read : null);
                 var outputs = chunk.Outputs as TOut[];
@@ -43,28 +62,25 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
                     yield return ToItem(chunk, outputs, i);
                 }
             }
-
-            finished = true;
         }
         finally
         {
-            // Once the results have ended (or the caller left) nothing more of the input can matter: stop reading it.
-            await stop.CancelAsync().ConfigureAwait(false);
-            if (!finished)
-            {
-                // The caller left early, was cancelled, or the stream broke: stop the job so no worker runs for nobody.
-                await job.CancelAsync("The client stopped reading the job's results.").ConfigureAwait(false);
-                handle.SetFailed(cancellationToken.IsCancellationRequested
-                    ? new OperationCanceledException(cancellationToken)
-                    : new GridException($"The results of job {spec.JobId} were not read to the end, so the job was cancelled."));
-            }
-
-            await feeding.ConfigureAwait(false);
+            await StopAsync(handle, stop, results, feeding, finished, failure, cancellationToken).ConfigureAwait(false);
         }
 
-        var summary = await job.GetSummaryAsync().ConfigureAwait(false);
-        tracker.Finish(summary.Total);
+        JobSummary summary;
+        try
+        {
+            summary = await job.GetSummaryAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            handle.SetFailed(exception);
+            throw;
+        }
+
         handle.SetSummary(summary);
+        tracker.Finish(summary.Total);
         if (summary.Outcome == JobOutcome.TimedOut)
         {
             throw new JobTimeoutException(summary, spec.JobTimeout ?? TimeSpan.Zero);
@@ -109,28 +125,29 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
     public async Task FeedAsync(IAsyncEnumerable<TIn> inputs, CancellationToken cancellationToken)
     {
         var batcher = new InputBatcher<TIn>(options.MaxInFlight);
+        IAsyncEnumerator<TIn>? items = null;
+        Task<bool>? next = null;
         try
         {
-            var items = inputs.GetAsyncEnumerator(cancellationToken);
-            await using (items.ConfigureAwait(false))
+            items = inputs.GetAsyncEnumerator(cancellationToken);
+            while (!cancellationToken.IsCancellationRequested)
             {
-                while (!cancellationToken.IsCancellationRequested)
+                next = NextAsync(items, cancellationToken);
+                if (!next.IsCompleted && batcher.Count > 0)
                 {
-                    var next = NextAsync(items, cancellationToken);
-                    if (!next.IsCompleted && batcher.Count > 0)
-                    {
-                        await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
-                    }
+                    await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
+                }
 
-                    if (!await next.ConfigureAwait(false))
-                    {
-                        break;
-                    }
+                var more = await next.ConfigureAwait(false);
+                next = null;
+                if (!more)
+                {
+                    break;
+                }
 
-                    if (batcher.Add(items.Current))
-                    {
-                        await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
-                    }
+                if (batcher.Add(items.Current))
+                {
+                    await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -143,6 +160,10 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         catch (Exception exception)
         {
             await AbandonAsync(exception).ConfigureAwait(false);
+        }
+        finally
+        {
+            await CloseAsync(items, next).ConfigureAwait(false);
         }
     }
 
@@ -171,7 +192,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         }
     }
 
-    private async ValueTask<bool> NextAsync(IAsyncEnumerator<TIn> items, CancellationToken cancellationToken)
+    private async Task<bool> NextAsync(IAsyncEnumerator<TIn> items, CancellationToken cancellationToken)
     {
         try
         {
@@ -190,6 +211,74 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         // The items are read once they left the input, even while the job makes the push wait for room.
         Volatile.Write(ref _read, start + items.Length);
         await job.PushAsync(new InputBatch(start, items), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Disposes an asynchronous source once its pending step has ended: a compiler-made iterator refuses disposal mid-step and would skip its own finally blocks.</summary>
+    private static async Task CloseAsync(IAsyncEnumerator<TIn>? items, Task<bool>? pending)
+    {
+        if (items is null)
+        {
+            return;
+        }
+
+        if (pending is not null)
+        {
+            await pending.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                .ConfigureAwait(false);
+        }
+
+        try
+        {
+            await items.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The input is finished with; a failure to dispose it changes no result.
+        }
+    }
+
+    /// <summary>Leaves the results: stops reading the input, cancels the job when it did not finish, and always settles the job's summary on failure.</summary>
+    private async Task StopAsync(
+        GridJob<TOut> handle,
+        CancellationTokenSource stop,
+        IAsyncEnumerator<ChunkResult> results,
+        Task feeding,
+        bool finished,
+        Exception? failure,
+        CancellationToken cancellationToken)
+    {
+        // Once the results have ended (or the caller left) nothing more of the input can matter: stop reading it.
+        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await results.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (GridException)
+        {
+            // The stream is already broken; the failure below says why.
+        }
+
+        if (!finished)
+        {
+            try
+            {
+                // The caller left early, was cancelled, or the stream broke: stop the job so no worker runs for nobody.
+                await job.CancelAsync("The client stopped reading the job's results.").ConfigureAwait(false);
+            }
+            catch (GridException)
+            {
+                // The silo is stopping and takes the job with it.
+            }
+
+            handle.SetFailed(failure ?? (cancellationToken.IsCancellationRequested
+                ? new OperationCanceledException(cancellationToken)
+                : new GridException($"The results of job {spec.JobId} were not read to the end, so the job was cancelled.")));
+
+            // The input reader sees the stop and ends by itself (it never throws); a source that ignores its token must not hold up the caller.
+            return;
+        }
+
+        await feeding.ConfigureAwait(false);
     }
 
     /// <summary>Ends the input after the job refused a batch, so the job finishes with what it has and says why.</summary>

@@ -20,6 +20,10 @@ public abstract class Grain
 
     private IGrainContext Context => _context ?? throw new InvalidOperationException("The grain has not been activated by a silo.");
 
+    /// <summary>Gets whether idle collection may deactivate this grain; a grain with work running outside its turns (background tasks, timers) says no until that work is done.</summary>
+    /// <remarks>Read by the collector between turns. <see cref="DeactivateOnIdle"/> is not affected.</remarks>
+    protected internal virtual bool CanBeCollected => true;
+
     /// <summary>Called once after the activation is created and before its first call.</summary>
     public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -45,9 +45,13 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
     private long _cancelled;
     private bool _inputComplete;
     private bool _readerAttached;
+    private bool _readerOpen;
     private bool _finished;
     private JobOutcome? _stopOutcome;
     private string? _error;
+
+    /// <summary>Gets whether idle collection may take the job: not while its chunks run outside any turn, nor while a client still reads its results.</summary>
+    protected override bool CanBeCollected => _spec is null || (_finished && !_readerOpen);
 
     public Task StartAsync(JobSpec spec)
     {
@@ -146,15 +150,22 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         }
 
         _readerAttached = true;
-        while (await _results.Reader.WaitToReadAsync(cancellationToken))
+        _readerOpen = true;
+        try
         {
-            while (_results.Reader.TryRead(out var result))
+            while (await _results.Reader.WaitToReadAsync(cancellationToken))
             {
-                _delivered += result.Count;
-                SignalRoom();
-
-                yield return result;
+                while (_results.Reader.TryRead(out var result))
+                {
+                    _delivered += result.Count;
+                    SignalRoom();
+                    yield return result;
+                }
             }
+        }
+        finally
+        {
+            _readerOpen = false;
         }
     }
 

@@ -64,9 +64,14 @@ internal sealed class ItemLimits : IDisposable
         }
     }
 
-    /// <summary>Returns the error of an item that returned a value only after a limit had passed, or <see langword="null"/> when it was in time.</summary>
-    public ItemError? LateError(TimeSpan duration)
+    /// <summary>Returns the error of an item that returned a value only after its job was cancelled or a limit had passed, or <see langword="null"/> when it was in time.</summary>
+    public ItemError? LateError(TimeSpan duration, CancellationToken jobToken)
     {
+        if (jobToken.IsCancellationRequested)
+        {
+            return new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, "The job was cancelled while the item ran.");
+        }
+
         if (_itemTimeout is { } timeout && duration > timeout)
         {
             return TimedOut($"The item ran for {duration.TotalMilliseconds:0.###} ms, past its time limit of {timeout.TotalMilliseconds:0.###} ms.");

@@ -45,7 +45,7 @@ internal sealed class KernelRunner<TIn, TOut>(string name, IKernel<TIn, TOut> ke
             {
                 outputs[i] = kernel.Execute(input, token);
                 durations[i] = Stopwatch.GetElapsedTime(itemStart);
-                if (limits.LateError(durations[i]) is { } late)
+                if (limits.LateError(durations[i], cancellationToken) is { } late)
                 {
                     (errors ??= new ItemError?[count])[i] = late;
                     outputs[i] = default!;

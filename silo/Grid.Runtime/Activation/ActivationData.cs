@@ -89,7 +89,12 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
     {
         lock (_lock)
         {
-            if (_deactivating || _running > 0 || (_pool is null && Mailbox.Count > 0) || (idleSince is { } limit && _lastActive > limit))
+            if (_deactivating || _running > 0 || (_pool is null && Mailbox.Count > 0))
+            {
+                return false;
+            }
+
+            if (idleSince is { } limit && (_lastActive > limit || _grain is null || !_grain.CanBeCollected))
             {
                 return false;
             }
@@ -231,9 +236,22 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
             LeaveCatalog();
 
             var error = new GridException($"Activation of grain {GrainId} failed: {exception.Message}", exception);
-            while (Mailbox.Reader.TryRead(out var call))
+            if (_pool is null)
             {
-                call.Fail(error);
+                while (Mailbox.Reader.TryRead(out var call))
+                {
+                    call.Fail(error);
+                }
+            }
+            else
+            {
+                // The pool's mailbox is shared: fail the one call this worker would have taken, and let a new worker try the rest.
+                if (Mailbox.Reader.TryRead(out var call))
+                {
+                    call.Fail(error);
+                }
+
+                _pool.GrowIfNeeded();
             }
 
             DisposeScheduler();
@@ -260,6 +278,9 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
 
     private async Task FinishAsync()
     {
+        // This worker no longer counts as idle: if a call arrived while it was leaving, make sure another worker takes it.
+        _pool?.GrowIfNeeded();
+
         // A reentrant grain may still have turns in flight; let them end before the grain hears it is deactivated.
         Task turnsEnded;
         lock (_lock)

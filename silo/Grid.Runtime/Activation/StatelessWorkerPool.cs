@@ -49,7 +49,7 @@ internal sealed class StatelessWorkerPool : IGrainTarget
     /// <remarks>Called after each post and whenever a worker starts a turn, since a burst of posts can land before an idle worker wakes.</remarks>
     public void GrowIfNeeded()
     {
-        if (Mailbox.Count <= Volatile.Read(ref _idle))
+        if (Mailbox.Count <= Volatile.Read(ref _idle) || _catalog.IsStopping)
         {
             return;
         }
@@ -78,10 +78,7 @@ internal sealed class StatelessWorkerPool : IGrainTarget
         }
 
         // A call may have been queued after the last worker left; make sure someone takes it.
-        if (Mailbox.Count > 0 && !_catalog.IsStopping)
-        {
-            OnPosted();
-        }
+        GrowIfNeeded();
     }
 
     public void CollectIdle(long idleSince)

@@ -42,6 +42,7 @@ internal sealed class StreamMethod<T> : GrainMethod
         : IAsyncEnumerator<T>
     {
         private IAsyncEnumerator<T>? _inner;
+        private object? _grain;
         private bool _finished;
 
         public T Current { get; private set; } = default!;
@@ -75,11 +76,26 @@ internal sealed class StreamMethod<T> : GrainMethod
         {
             if (step == Step.Dispose)
             {
-                await _inner!.DisposeAsync();
+                if (ReferenceEquals(_grain, grain))
+                {
+                    await _inner!.DisposeAsync();
+                }
+
                 return false;
             }
 
-            _inner ??= method._invoke(grain, arguments).GetAsyncEnumerator(cancellationToken);
+            if (_inner is null)
+            {
+                _grain = grain;
+                _inner = method._invoke(grain, arguments).GetAsyncEnumerator(cancellationToken);
+            }
+            else if (!ReferenceEquals(_grain, grain))
+            {
+                // The stream's code belongs to the activation that began it; running it on its successor would break one-turn-at-a-time.
+                _finished = true;
+                throw new GridException($"Grain {grainId} was deactivated while {method.Name} was being read; the stream cannot go on.");
+            }
+
             try
             {
                 if (await _inner.MoveNextAsync())

@@ -22,7 +22,9 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
             TryExecuteTask(task);
         }
 
-        Volatile.Write(ref _scheduled, 0);
+        // A full fence, not a release write: the flag must be cleared before the queue is looked at again,
+        // or a task queued in between could find the flag still set and be left behind.
+        Interlocked.Exchange(ref _scheduled, 0);
         if (!_queue.IsEmpty)
         {
             ScheduleIfIdle();

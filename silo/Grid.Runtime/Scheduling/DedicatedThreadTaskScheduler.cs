@@ -7,6 +7,7 @@ internal sealed class DedicatedThreadTaskScheduler : TaskScheduler, IDisposable
 {
     private readonly BlockingCollection<Task> _queue = new(new ConcurrentQueue<Task>());
     private readonly Thread _thread;
+    private readonly Lock _gate = new();
     private int _started;
 
     // The thread starts with the first task, so a scheduler that is made but never used costs no thread.
@@ -31,7 +32,7 @@ internal sealed class DedicatedThreadTaskScheduler : TaskScheduler, IDisposable
         }
         else
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Scheduler.TryExecuteTask(state.Task), (Scheduler: this, Task: task), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Scheduler.RunExclusive(state.Task), (Scheduler: this, Task: task), preferLocal: false);
         }
     }
 
@@ -45,6 +46,15 @@ internal sealed class DedicatedThreadTaskScheduler : TaskScheduler, IDisposable
     private void Run()
     {
         foreach (var task in _queue.GetConsumingEnumerable())
+        {
+            RunExclusive(task);
+        }
+    }
+
+    // The gate keeps a late task on the thread pool from running beside the dedicated thread's last queued tasks.
+    private void RunExclusive(Task task)
+    {
+        lock (_gate)
         {
             TryExecuteTask(task);
         }

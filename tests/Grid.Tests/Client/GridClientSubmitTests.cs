@@ -143,4 +143,28 @@ public sealed class GridClientSubmitTests(GridClusterFixture cluster)
 
         return true;
     }
+
+    [Fact]
+    public async Task SubmitAsync_CancelledWhileWaitingForABusyWorker_ThrowsWithoutWaitingForIt()
+    {
+        using var gate = new Gate();
+        using var cancellation = new CancellationTokenSource();
+        var busy = Enumerable.Range(0, GridClusterFixture.Workers).Select(i => new GateItem(gate, i, Blocks: true)).ToArray();
+        var job = Client.Map<GateItem, long>(GateKernel.Name, busy);
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var _ in job)
+            {
+            }
+        });
+        await gate.Blocked.WhenReached(GridClusterFixture.Workers);
+
+        var submitted = Client.SubmitAsync<GateItem, long>(GateKernel.Name, new GateItem(gate, 99), cancellationToken: cancellation.Token);
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => submitted.WaitAsync(TestLimits.Hang));
+        Assert.Equal(GridClusterFixture.Workers, gate.Executed.Count);
+        gate.Open();
+        await reading.WaitAsync(TestLimits.Hang);
+    }
 }

@@ -63,6 +63,74 @@ public sealed class MapSessionTests(GridClusterFixture cluster)
         await AssertInputFailureAsync(job, goodItems, failure);
     }
 
+    [Fact]
+    public async Task FeedAsync_StoppedWhileAsyncSourceIsMidStep_DisposesTheSourceOnlyAfterItsStepEnds()
+    {
+        var job = new PushBlockingJob();
+        var session = new MapSession<long, long>(job, new JobSpec(Guid.NewGuid(), "k", typeof(long), typeof(long)), new MapOptions(), TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        var sourceWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finallyRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Item 0 goes out alone; item 1 is sent while the source is in the middle of its next step, and that push waits for room.
+        var feeding = session.FeedAsync(SlowSource(sourceWaiting, release.Task, finallyRan), stop.Token);
+        await sourceWaiting.Task.WaitAsync(TestLimits.Hang);
+        await job.SecondPushWaiting.Task.WaitAsync(TestLimits.Hang);
+        await stop.CancelAsync();
+        Assert.False(finallyRan.Task.IsCompleted);
+        release.SetResult();
+
+        // Disposing a compiler-made iterator mid-step fails and skips its finally; waiting for the step lets it run.
+        await feeding.WaitAsync(TestLimits.Hang);
+        await finallyRan.Task.WaitAsync(TestLimits.Hang);
+    }
+
+    private static async IAsyncEnumerable<long> SlowSource(TaskCompletionSource sourceWaiting, Task release, TaskCompletionSource finallyRan)
+    {
+        try
+        {
+            yield return 0;
+            yield return 1;
+            sourceWaiting.TrySetResult();
+            await release;
+            yield return 2;
+        }
+        finally
+        {
+            finallyRan.TrySetResult();
+        }
+    }
+
+    /// <summary>A job whose first push is taken at once and whose later pushes wait until the caller gives up.</summary>
+    private sealed class PushBlockingJob : IJobGrain
+    {
+        private int _pushes;
+
+        public TaskCompletionSource SecondPushWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task StartAsync(JobSpec spec) => Task.CompletedTask;
+
+        public async Task PushAsync(InputBatch batch, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _pushes) == 1)
+            {
+                return;
+            }
+
+            SecondPushWaiting.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        public Task CompleteInputsAsync(string? inputError) => Task.CompletedTask;
+
+        public IAsyncEnumerable<ChunkResult> ReadResultsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task CancelAsync(string reason) => Task.CompletedTask;
+
+        public Task<JobSummary> GetSummaryAsync() => throw new NotSupportedException();
+    }
+
     private static async Task AssertInputFailureAsync(GridJob<long> job, int goodItems, Exception failure)
     {
         var results = new List<ItemResult<long>>();

@@ -55,6 +55,27 @@ public sealed class StatelessWorkerPoolTests
         Assert.Equal(7, runtime.GetMaxLocalWorkers<IWorkerGrain>());
     }
 
+    [Fact]
+    public async Task WhoAmIAsync_WorkersCollectedBetweenCalls_EveryCallIsServed()
+    {
+        // Workers are collected almost as soon as they fall idle, so calls keep landing while the last worker leaves.
+        await using var cluster = await RuntimeCluster.StartAsync(new Probe(), silo => silo.Configure(o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMilliseconds(1);
+            o.CollectionInterval = TimeSpan.FromMilliseconds(1);
+        }));
+        var pool = cluster.GrainFactory.GetGrain<IPoolGrain>(0);
+        var random = new Random(7);
+
+        for (var i = 0; i < 150; i++)
+        {
+            await pool.WhoAmIAsync().WaitAsync(Limit);
+
+            // A pause of a few milliseconds shapes the race (it synchronises nothing): the worker may be collected during it.
+            await Task.Delay(random.Next(0, 4));
+        }
+    }
+
     private static int PoolSize<TGrain>(TestingHost.TestCluster cluster)
         where TGrain : IGrain => SiloOf(cluster).Catalog.FindPool<TGrain>("0")!.Count;
 
