@@ -92,12 +92,17 @@ internal sealed class Catalog : IGrainCallSink
         }
     }
 
-    /// <summary>Refuses new calls and deactivates every grain; calls still queued fail with an error naming the silo.</summary>
+    /// <summary>Refuses new calls and deactivates every grain: a grain runs the calls already in its mailbox first; calls left in a stateless worker pool's mailbox fail with an error naming the silo.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        var all = Task.WhenAll(_targets.Values.Select(t => t.DeactivateAsync()));
-        await all.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var stopped = new HashSet<IGrainTarget>(ReferenceEqualityComparer.Instance);
+
+        // A sender that passed the stopping check just before it was set may still add a grain: go round until no new one appears.
+        while (_targets.Values.Where(stopped.Add).ToArray() is { Length: > 0 } targets)
+        {
+            await Task.WhenAll(targets.Select(t => t.DeactivateAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private IGrainTarget GetOrCreate(GrainId grainId)
