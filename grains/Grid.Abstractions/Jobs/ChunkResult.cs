@@ -19,6 +19,9 @@ public sealed record ChunkResult(
     string Worker,
     TimeSpan Busy)
 {
+    /// <summary>Gets when the worker began the chunk; the time from sending it to this is its queue wait.</summary>
+    public DateTimeOffset Started { get; init; }
+
     /// <summary>Gets the number of items in the chunk.</summary>
     public int Count => Durations.Length;
 

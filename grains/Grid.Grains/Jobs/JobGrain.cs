@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Grid.Kernels;
+using Grid.Monitoring;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace Grid.Jobs;
 /// run one at a time on the activation's scheduler, so the job's state needs no locks.
 /// </remarks>
 [Reentrant]
-internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime runtime, IOptions<JobOptions> options, ILogger<JobGrain> logger)
+internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime runtime, JobMonitor monitor, IOptions<JobOptions> options, ILogger<JobGrain> logger)
     : Grain, IJobGrain
 {
     private readonly JobOptions _options = options.Value;
@@ -82,6 +83,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
             _timeoutTimer = RegisterTimer(OnTimeoutAsync, timeout);
         }
 
+        monitor.JobStarted(spec.JobId, spec.Kernel, _workers);
         LogJobStarted(logger, spec.JobId, spec.Kernel, _workers);
         return Task.CompletedTask;
     }
@@ -123,6 +125,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
             _pending.Enqueue(batch.Items);
             _pendingCount += batch.Items.Length;
             _read += batch.Items.Length;
+            monitor.ItemsRead(spec.JobId, _read);
             Dispatch();
         }
     }
@@ -134,6 +137,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         {
             _inputComplete = true;
             _error ??= inputError;
+            monitor.InputEnded(_spec!.JobId);
             Dispatch();
             FinishIfDone();
         }
@@ -184,9 +188,14 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
             DeactivateOnIdle();
         }
 
+        return Task.FromResult(Summarize(spec));
+    }
+
+    private JobSummary Summarize(JobSpec spec)
+    {
         var wall = _finished ? _wallTime : runtime.TimeProvider.GetElapsedTime(_startedAt);
         var outcome = _stopOutcome ?? (_error is not null ? JobOutcome.Failed : JobOutcome.Completed);
-        return Task.FromResult(new JobSummary(
+        return new JobSummary(
             spec.JobId,
             spec.Kernel,
             outcome,
@@ -199,7 +208,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
             [.. _usage.Values.OrderByDescending(u => u.Busy)])
         {
             Error = _error,
-        });
+        };
     }
 
     public override Task OnDeactivateAsync(CancellationToken cancellationToken)
@@ -262,6 +271,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
 
     private async Task RunChunkAsync(Chunk chunk)
     {
+        var dispatched = runtime.TimeProvider.GetUtcNow();
         ChunkResult result;
         try
         {
@@ -276,13 +286,14 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
 
         _chunksInFlight--;
         _sizer!.Observe(result.Count, result.Busy);
-        Record(result);
+        Record(result, dispatched);
         Dispatch();
         FinishIfDone();
     }
 
-    private void Record(ChunkResult result)
+    private void Record(ChunkResult result, DateTimeOffset dispatched)
     {
+        monitor.ChunkFinished(result.JobId, result, dispatched);
         var (ok, failed, timedOut, cancelled) = result.CountByStatus();
         _succeeded += ok;
         _failed += failed;
@@ -319,6 +330,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         _finished = true;
         _wallTime = runtime.TimeProvider.GetElapsedTime(_startedAt);
         _timeoutTimer?.Dispose();
+        monitor.JobFinished(Summarize(_spec!));
         _results.Writer.TryComplete();
         SignalRoom();
         if (_stopOutcome == JobOutcome.Cancelled)
@@ -375,7 +387,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         {
             var size = (int)Math.Min(_pendingCount, _options.MaxChunkSize);
             var chunk = new Chunk(spec.JobId, _nextChunkId++, _read - _pendingCount, spec.Kernel, Take(size, spec.InputType));
-            Record(ChunkResult.NotRun(chunk, error, worker: "none"));
+            Record(ChunkResult.NotRun(chunk, error, worker: "none"), runtime.TimeProvider.GetUtcNow());
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed class KernelRunner<TIn, TOut>(string name, IKernel<TIn, TOut> ke
         ItemError?[]? errors = null;
         var succeeded = 0;
         var started = Stopwatch.GetTimestamp();
+        var startedAt = time.GetUtcNow();
 
         using var limits = ItemLimits.Create(chunk, time, cancellationToken);
         for (var i = 0; i < count; i++)
@@ -72,7 +73,10 @@ internal sealed class KernelRunner<TIn, TOut>(string name, IKernel<TIn, TOut> ke
         }
 
         return new ChunkResult(chunk.JobId, chunk.ChunkId, chunk.StartIndex, succeeded > 0 ? outputs : null, errors, durations, worker,
-            Stopwatch.GetElapsedTime(started));
+            Stopwatch.GetElapsedTime(started))
+        {
+            Started = startedAt,
+        };
     }
 
     private static bool TryGetInput(object? value, out TIn input)

@@ -83,6 +83,18 @@ internal sealed class Catalog : IGrainCallSink
     public StatelessWorkerPool? FindPool<TGrainInterface>(string key)
         => _targets.TryGetValue(new GrainId(_types.Get(typeof(TGrainInterface)).Name, key), out var target) ? target as StatelessWorkerPool : null;
 
+    /// <summary>Gets the live grain ids and the calls waiting in all their mailboxes.</summary>
+    public (int Targets, int QueuedCalls) CountQueued()
+    {
+        var queued = 0;
+        foreach (var target in _targets.Values)
+        {
+            queued += target.Mailbox.Count;
+        }
+
+        return (_targets.Count, queued);
+    }
+
     public void CollectIdle()
     {
         var idleSince = TimeProvider.GetTimestamp() - (long)(_options.IdleTimeout.TotalSeconds * TimeProvider.TimestampFrequency);

@@ -2,6 +2,7 @@ using Grid;
 using Grid.Jobs;
 using Grid.Kernels;
 using Grid.Kernels.BuiltIn;
+using Grid.Monitoring;
 using Grid.Runtime.Activation;
 using Grid.Runtime.Hosting;
 using Grid.Workers;
@@ -27,6 +28,9 @@ public static class GridSiloServiceCollectionExtensions
         services.TryAddSingleton<GrainTypeRegistry>();
         services.TryAddSingleton<Catalog>();
         services.TryAddSingleton<KernelRegistry>();
+        services.TryAddSingleton<JobMonitor>();
+        services.TryAddSingleton(sp => new SiloMonitor(
+            sp.GetRequiredService<Catalog>(), sp.GetRequiredService<IOptions<SiloOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IGrainRuntime, SiloRuntimeInfo>();
         services.TryAddSingleton(sp => sp.GetRequiredService<Catalog>().GrainFactory);
         services.TryAddSingleton(sp => new Silo(

@@ -1,0 +1,211 @@
+using Grid.Jobs;
+
+namespace Grid.Monitoring;
+
+/// <summary>Keeps what the dashboard shows about this silo's jobs: live progress, items per second over time, each job's chunk time line and the latest errors.</summary>
+/// <remarks>Job grains report once per chunk, never per item, and everything kept is bounded, so watching costs the jobs next to nothing.</remarks>
+public sealed class JobMonitor(TimeProvider timeProvider)
+{
+    /// <summary>The most chunks kept per job for its time line.</summary>
+    public const int MaxChunksPerJob = 5000;
+
+    /// <summary>The most finished jobs kept.</summary>
+    public const int MaxFinishedJobs = 50;
+
+    /// <summary>The most item errors kept.</summary>
+    public const int MaxErrors = 100;
+
+    /// <summary>The seconds of throughput history kept.</summary>
+    public const int ThroughputSeconds = 300;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Guid, JobState> _jobs = [];
+    private readonly Queue<Guid> _finished = new();
+    private readonly Queue<ErrorRecord> _errors = new();
+    private readonly (long Second, long Items, long Failed)[] _throughput = new (long, long, long)[ThroughputSeconds];
+
+    /// <summary>Gets the running jobs, newest first, then the finished ones, newest first.</summary>
+    public IReadOnlyList<JobSnapshot> GetJobs()
+    {
+        lock (_lock)
+        {
+            var now = timeProvider.GetUtcNow();
+            return [.. _jobs.Values
+                .OrderBy(j => j.Outcome is not null)
+                .ThenByDescending(j => j.Started)
+                .Select(j => j.Snapshot(now))];
+        }
+    }
+
+    /// <summary>Gets a job with its chunk time line, or <see langword="null"/> when the silo does not know it.</summary>
+    public JobDetail? GetJob(Guid jobId)
+    {
+        lock (_lock)
+        {
+            return _jobs.TryGetValue(jobId, out var job)
+                ? new JobDetail(job.Snapshot(timeProvider.GetUtcNow()), [.. job.Chunks], job.ChunksDropped)
+                : null;
+        }
+    }
+
+    /// <summary>Gets the items finished per second over the last <paramref name="seconds"/> seconds, oldest first, one point per second.</summary>
+    public IReadOnlyList<ThroughputPoint> GetThroughput(int seconds = ThroughputSeconds)
+    {
+        seconds = Math.Clamp(seconds, 1, ThroughputSeconds);
+        lock (_lock)
+        {
+            var now = timeProvider.GetUtcNow().ToUnixTimeSeconds();
+            var points = new ThroughputPoint[seconds];
+            for (var i = 0; i < seconds; i++)
+            {
+                var second = now - seconds + 1 + i;
+                var bucket = _throughput[Bucket(second)];
+                points[i] = bucket.Second == second
+                    ? new ThroughputPoint(DateTimeOffset.FromUnixTimeSeconds(second), bucket.Items, bucket.Failed)
+                    : new ThroughputPoint(DateTimeOffset.FromUnixTimeSeconds(second), 0, 0);
+            }
+
+            return points;
+        }
+    }
+
+    /// <summary>Gets the latest item errors, newest first.</summary>
+    public IReadOnlyList<ErrorRecord> GetRecentErrors()
+    {
+        lock (_lock)
+        {
+            return [.. _errors.Reverse()];
+        }
+    }
+
+    internal void JobStarted(Guid jobId, string kernel, int workers)
+    {
+        lock (_lock)
+        {
+            _jobs[jobId] = new JobState(jobId, kernel, workers, timeProvider.GetUtcNow());
+        }
+    }
+
+    internal void ItemsRead(Guid jobId, long read)
+    {
+        lock (_lock)
+        {
+            if (_jobs.TryGetValue(jobId, out var job))
+            {
+                job.Read = read;
+            }
+        }
+    }
+
+    internal void InputEnded(Guid jobId)
+    {
+        lock (_lock)
+        {
+            if (_jobs.TryGetValue(jobId, out var job))
+            {
+                job.Total = job.Read;
+            }
+        }
+    }
+
+    internal void ChunkFinished(Guid jobId, ChunkResult result, DateTimeOffset dispatched)
+    {
+        var (ok, failed, timedOut, cancelled) = result.CountByStatus();
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(jobId, out var job))
+            {
+                return;
+            }
+
+            job.Succeeded += ok;
+            job.Failed += failed;
+            job.TimedOut += timedOut;
+            job.Cancelled += cancelled;
+            var notOk = failed + timedOut + cancelled;
+            if (result.Busy > TimeSpan.Zero)
+            {
+                if (job.Chunks.Count < MaxChunksPerJob)
+                {
+                    job.Chunks.Add(new ChunkSpan(result.ChunkId, result.Worker, result.StartIndex, result.Count, notOk, dispatched, result.Started, result.Started + result.Busy));
+                }
+                else
+                {
+                    job.ChunksDropped++;
+                }
+            }
+
+            var second = now.ToUnixTimeSeconds();
+            ref var bucket = ref _throughput[Bucket(second)];
+            bucket = bucket.Second == second ? (second, bucket.Items + result.Count, bucket.Failed + notOk) : (second, result.Count, notOk);
+            if (result.Errors is { } errors)
+            {
+                for (var i = 0; i < errors.Length; i++)
+                {
+                    if (errors[i] is { } error)
+                    {
+                        _errors.Enqueue(new ErrorRecord(now, jobId, job.Kernel, result.StartIndex + i, error with { Detail = null }));
+                        if (_errors.Count > MaxErrors)
+                        {
+                            _errors.Dequeue();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    internal void JobFinished(JobSummary summary)
+    {
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(summary.JobId, out var job))
+            {
+                return;
+            }
+
+            job.Outcome = summary.Outcome;
+            job.WallTime = summary.WallTime;
+            job.Total = summary.Total;
+            _finished.Enqueue(summary.JobId);
+            while (_finished.Count > MaxFinishedJobs)
+            {
+                _jobs.Remove(_finished.Dequeue());
+            }
+        }
+    }
+
+    private static int Bucket(long second) => (int)(((second % ThroughputSeconds) + ThroughputSeconds) % ThroughputSeconds);
+
+    /// <summary>One job as the monitor tracks it.</summary>
+    private sealed class JobState(Guid jobId, string kernel, int workers, DateTimeOffset started)
+    {
+        public string Kernel { get; } = kernel;
+
+        public DateTimeOffset Started { get; } = started;
+
+        public List<ChunkSpan> Chunks { get; } = [];
+
+        public long ChunksDropped { get; set; }
+
+        public long Read { get; set; }
+
+        public long? Total { get; set; }
+
+        public long Succeeded { get; set; }
+
+        public long Failed { get; set; }
+
+        public long TimedOut { get; set; }
+
+        public long Cancelled { get; set; }
+
+        public JobOutcome? Outcome { get; set; }
+
+        public TimeSpan WallTime { get; set; }
+
+        public JobSnapshot Snapshot(DateTimeOffset now) => new(
+            jobId, Kernel, Started, Read, Total, Succeeded, Failed, TimedOut, Cancelled, workers, Outcome, Outcome is null ? now - Started : WallTime);
+    }
+}
