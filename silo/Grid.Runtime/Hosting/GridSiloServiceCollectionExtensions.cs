@@ -37,6 +37,7 @@ public static class GridSiloServiceCollectionExtensions
             sp.GetRequiredService<Catalog>(),
             sp.GetRequiredService<IOptions<SiloOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<ISiloLifecycleParticipant>(),
             sp.GetRequiredService<ILogger<Silo>>()));
 
         var builder = new SiloBuilder(services);

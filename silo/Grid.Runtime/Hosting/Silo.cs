@@ -11,12 +11,19 @@ public sealed partial class Silo : IAsyncDisposable
     private readonly SiloOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<Silo> _logger;
+    private readonly IReadOnlyList<ISiloLifecycleParticipant> _participants;
     private readonly CancellationTokenSource _stopping = new();
     private Task _collector = Task.CompletedTask;
     private int _state;
 
-    internal Silo(Catalog catalog, IOptions<SiloOptions> options, TimeProvider timeProvider, ILogger<Silo> logger)
+    internal Silo(
+        Catalog catalog,
+        IOptions<SiloOptions> options,
+        TimeProvider timeProvider,
+        IEnumerable<ISiloLifecycleParticipant> participants,
+        ILogger<Silo> logger)
     {
+        _participants = [.. participants];
         _catalog = catalog;
         _options = options.Value;
         _timeProvider = timeProvider;
@@ -32,15 +39,20 @@ public sealed partial class Silo : IAsyncDisposable
     internal Catalog Catalog => _catalog;
 
     /// <summary>Starts collecting idle activations; grains activate on their first call whether or not the silo was started.</summary>
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
         {
-            _collector = CollectAsync(_stopping.Token);
-            LogStarted(_logger, Name, _options.MaxLocalWorkers);
+            return;
         }
 
-        return Task.CompletedTask;
+        _collector = CollectAsync(_stopping.Token);
+        foreach (var participant in _participants)
+        {
+            await participant.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LogStarted(_logger, Name, _options.MaxLocalWorkers);
     }
 
     /// <summary>Refuses new calls and deactivates every grain, waiting for running turns until <paramref name="cancellationToken"/> is signalled.</summary>
@@ -53,6 +65,11 @@ public sealed partial class Silo : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _collector.ConfigureAwait(false);
+        foreach (var participant in _participants.Reverse())
+        {
+            await participant.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await _catalog.StopAsync(cancellationToken).ConfigureAwait(false);
