@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Grid.Diagnostics;
 using Grid.Jobs;
 using Grid.Kernels;
 using Grid.Runtime.Hosting;
@@ -83,12 +85,17 @@ public sealed class GridClient : IAsyncDisposable
         MapOptions.ThrowIfNotPositive(options?.Timeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.Timeout)}");
         await CheckKernelAsync(kernel, typeof(TIn), typeof(TOut), cancellationToken).ConfigureAwait(false);
         var chunk = new Chunk(Guid.NewGuid(), 0, 0, kernel, new[] { input }) { ItemTimeout = options?.Timeout };
+        using var activity = GridDiagnostics.Client.StartActivity($"grid.submit {kernel}", ActivityKind.Client);
+        activity?.SetTag(GridTags.Kernel, kernel);
+
         // Stop waiting as soon as the caller cancels, even while the call still waits for a free worker (it then ends at once).
         var result = await _worker.RunChunkAsync(chunk, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.Errors?[0] is { } error)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            throw new ItemFailedException(0, error);
+            var failure = new ItemFailedException(0, error);
+            GridDiagnostics.SetError(activity, failure);
+            throw failure;
         }
 
         return result.Outputs is TOut[] typed ? typed[0] : (TOut)result.Outputs!.GetValue(0)!;

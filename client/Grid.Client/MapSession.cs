@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Grid.Diagnostics;
 using Grid.Jobs;
 
 namespace Grid.Client;
@@ -17,6 +19,46 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         Func<MapSession<TIn, TOut>, CancellationToken, Task> feed,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The root of the job's trace: every grain call the session makes continues it.
+        var activity = GridDiagnostics.StartDetached(GridDiagnostics.Client, $"grid.map {spec.Kernel}", ActivityKind.Client, default);
+        activity?.SetTag(GridTags.JobId, spec.JobId.ToString());
+        activity?.SetTag(GridTags.Kernel, spec.Kernel);
+        var results = RunJobAsync(handle, feed, activity, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await results.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception exception) when (activity is not null)
+                {
+                    GridDiagnostics.SetError(activity, exception);
+                    throw;
+                }
+
+                yield return results.Current;
+            }
+        }
+        finally
+        {
+            await results.DisposeAsync().ConfigureAwait(false);
+            GridDiagnostics.StopDetached(activity);
+        }
+    }
+
+    private async IAsyncEnumerable<ItemResult<TOut>> RunJobAsync(
+        GridJob<TOut> handle,
+        Func<MapSession<TIn, TOut>, CancellationToken, Task> feed,
+        Activity? activity,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // An iterator's changes to the ambient span end with each step, so the job's span is made current again after each resume.
+        Activity.Current = activity ?? Activity.Current;
         try
         {
             await job.StartAsync(spec).ConfigureAwait(false);
@@ -61,6 +103,8 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
                 {
                     yield return ToItem(chunk, outputs, i);
                 }
+
+                Activity.Current = activity ?? Activity.Current;
             }
         }
         finally
@@ -80,6 +124,10 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         }
 
         handle.SetSummary(summary);
+        activity?.SetTag(GridTags.Items, summary.Total);
+        activity?.SetTag(GridTags.Succeeded, summary.Succeeded);
+        activity?.SetTag(GridTags.Failures, summary.Total - summary.Succeeded);
+        activity?.SetTag(GridTags.JobOutcome, summary.Outcome.ToString());
         tracker.Finish(summary.Total);
         if (summary.Outcome == JobOutcome.TimedOut)
         {

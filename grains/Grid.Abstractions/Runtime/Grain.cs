@@ -22,7 +22,7 @@ public abstract class Grain
 
     /// <summary>Gets whether idle collection may deactivate this grain; a grain with work running outside its turns (background tasks, timers) says no until that work is done.</summary>
     /// <remarks>Read by the collector between turns. <see cref="DeactivateOnIdle"/> is not affected.</remarks>
-    protected internal virtual bool CanBeCollected => true;
+    protected virtual bool CanBeCollected => true;
 
     /// <summary>Called once after the activation is created and before its first call.</summary>
     public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -45,6 +45,8 @@ public abstract class Grain
 
     /// <summary>Asks the runtime to deactivate this activation once it is idle.</summary>
     protected void DeactivateOnIdle() => Context.DeactivateOnIdle();
+
+    internal bool IsCollectable => CanBeCollected;
 
     internal void Attach(IGrainContext context) => _context = context;
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Grid.Diagnostics;
 using Grid.Kernels;
 using Grid.Monitoring;
 using Microsoft.Extensions.Logging;
@@ -26,6 +28,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
     private IWorkerGrain? _worker;
     private ChunkSizer? _sizer;
     private IDisposable? _timeoutTimer;
+    private Activity? _activity;
     private TaskCompletionSource? _room;
     private DateTimeOffset? _deadline;
     private long _startedAt;
@@ -83,6 +86,10 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
             _timeoutTimer = RegisterTimer(OnTimeoutAsync, timeout);
         }
 
+        _activity = GridDiagnostics.StartDetached(GridDiagnostics.Jobs, $"grid.job {spec.Kernel}", ActivityKind.Internal, Activity.Current?.Context ?? default);
+        _activity?.SetTag(GridTags.JobId, spec.JobId.ToString());
+        _activity?.SetTag(GridTags.Kernel, spec.Kernel);
+        _activity?.SetTag(GridTags.Silo, runtime.SiloName);
         monitor.JobStarted(spec.JobId, spec.Kernel, _workers);
         LogJobStarted(logger, spec.JobId, spec.Kernel, _workers);
         return Task.CompletedTask;
@@ -213,6 +220,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
 
     public override Task OnDeactivateAsync(CancellationToken cancellationToken)
     {
+        GridDiagnostics.StopDetached(_activity);
         _timeoutTimer?.Dispose();
         _cancellation.Dispose();
         return Task.CompletedTask;
@@ -265,11 +273,23 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
                 Deadline = _deadline,
             };
             _chunksInFlight++;
-            _ = RunChunkAsync(chunk);
+
+            // The chunk's span parents the worker's: make it current just while the call to the worker is made.
+            var chunkActivity = _activity is null ? null : GridDiagnostics.StartDetached(GridDiagnostics.Jobs, "grid.chunk", ActivityKind.Internal, _activity.Context);
+            var previous = Activity.Current;
+            if (chunkActivity is not null)
+            {
+                chunkActivity.SetTag(GridTags.ChunkId, chunk.ChunkId);
+                chunkActivity.SetTag(GridTags.Items, chunk.Count);
+                Activity.Current = chunkActivity;
+            }
+
+            _ = RunChunkAsync(chunk, chunkActivity);
+            Activity.Current = previous;
         }
     }
 
-    private async Task RunChunkAsync(Chunk chunk)
+    private async Task RunChunkAsync(Chunk chunk, Activity? activity)
     {
         var dispatched = runtime.TimeProvider.GetUtcNow();
         ChunkResult result;
@@ -279,16 +299,37 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         }
         catch (Exception exception)
         {
+            GridDiagnostics.SetError(activity, exception);
             // The chunk never ran (the silo is stopping, or the worker failed): each item gets the reason, and the job goes on.
             LogChunkFailed(logger, exception, chunk.JobId, chunk.ChunkId);
             result = ChunkResult.NotRun(chunk, ItemError.FromException(exception) with { Detail = null }, worker: "none");
         }
 
         _chunksInFlight--;
+        EndChunkActivity(activity, result, dispatched);
         _sizer!.Observe(result.Count, result.Busy);
         Record(result, dispatched);
         Dispatch();
         FinishIfDone();
+    }
+
+    private void EndChunkActivity(Activity? activity, ChunkResult result, DateTimeOffset dispatched)
+    {
+        var queueWait = result.Started > dispatched ? result.Started - dispatched : TimeSpan.Zero;
+        var kernel = new KeyValuePair<string, object?>(GridTags.Kernel, _spec!.Kernel);
+        GridDiagnostics.ChunkDuration.Record(result.Busy.TotalSeconds, kernel);
+        GridDiagnostics.ChunkQueueWait.Record(queueWait.TotalSeconds, kernel);
+        if (activity is null)
+        {
+            return;
+        }
+
+        var (ok, _, _, _) = result.CountByStatus();
+        activity.SetTag(GridTags.Worker, result.Worker);
+        activity.SetTag(GridTags.QueueWaitMs, queueWait.TotalMilliseconds);
+        activity.SetTag(GridTags.Succeeded, ok);
+        activity.SetTag(GridTags.Failures, result.Count - ok);
+        GridDiagnostics.StopDetached(activity);
     }
 
     private void Record(ChunkResult result, DateTimeOffset dispatched)
@@ -330,7 +371,9 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         _finished = true;
         _wallTime = runtime.TimeProvider.GetElapsedTime(_startedAt);
         _timeoutTimer?.Dispose();
-        monitor.JobFinished(Summarize(_spec!));
+        var summary = Summarize(_spec!);
+        monitor.JobFinished(summary);
+        EndJobActivity(summary);
         _results.Writer.TryComplete();
         SignalRoom();
         if (_stopOutcome == JobOutcome.Cancelled)
@@ -344,6 +387,26 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         }
 
         LogJobFinished(logger, _spec!.JobId, _stopOutcome ?? JobOutcome.Completed, _read, _succeeded, _failed + _timedOut + _cancelled, _wallTime.TotalSeconds);
+    }
+
+    private void EndJobActivity(JobSummary summary)
+    {
+        if (_activity is null)
+        {
+            return;
+        }
+
+        _activity.SetTag(GridTags.Items, summary.Total);
+        _activity.SetTag(GridTags.Succeeded, summary.Succeeded);
+        _activity.SetTag(GridTags.Failures, summary.Total - summary.Succeeded);
+        _activity.SetTag(GridTags.JobOutcome, summary.Outcome.ToString());
+        if (summary.Outcome is JobOutcome.Failed or JobOutcome.TimedOut)
+        {
+            _activity.SetStatus(ActivityStatusCode.Error, summary.Error);
+        }
+
+        GridDiagnostics.StopDetached(_activity);
+        _activity = null;
     }
 
     private Task OnTimeoutAsync()

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Grid.Diagnostics;
 using Grid.Runtime.Messaging;
 using Grid.Runtime.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -94,7 +96,7 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
                 return false;
             }
 
-            if (idleSince is { } limit && (_lastActive > limit || _grain is null || !_grain.CanBeCollected))
+            if (idleSince is { } limit && (_lastActive > limit || _grain is null || !_grain.IsCollectable))
             {
                 return false;
             }
@@ -261,13 +263,24 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
 
     private async Task RunTurnAsync(GrainCall call)
     {
+        // The turn continues the caller's trace; with nobody listening this is one flag check.
+        using var activity = call.Parent != default && GridDiagnostics.Runtime.HasListeners()
+            ? GridDiagnostics.Runtime.StartActivity(call.MethodName, ActivityKind.Server, call.Parent)
+            : null;
+        activity?.SetTag(GridTags.Grain, GrainId.ToString());
+        activity?.SetTag(GridTags.Worker, ActivationName);
         try
         {
             // Two-way calls report their own outcome to the caller; only a one-way call's failure reaches this catch.
             await call.InvokeAsync(_grain!);
+            if (activity is not null && call.Failure is { } failure)
+            {
+                GridDiagnostics.SetError(activity, failure);
+            }
         }
         catch (Exception exception)
         {
+            GridDiagnostics.SetError(activity, exception);
             LogOneWayCallFailed(_logger, exception, call.MethodName, GrainId);
         }
         finally

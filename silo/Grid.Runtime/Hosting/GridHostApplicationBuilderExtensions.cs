@@ -1,5 +1,6 @@
 using System.Reflection;
 using Grid.Jobs;
+using Grid.Runtime.Diagnostics;
 using Grid.Runtime.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ public static class GridHostApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Configure<SiloOptions>(builder.Configuration.GetSection(SiloOptions.SectionName));
         builder.Services.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.SectionName));
+        builder.Services.Configure<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.SectionName));
         var assemblies = builder.Configuration.GetSection(KernelAssembliesKey).Get<string[]>() ?? [];
         builder.Services.AddGridSilo(silo =>
         {

@@ -4,6 +4,7 @@ using Grid.Kernels;
 using Grid.Kernels.BuiltIn;
 using Grid.Monitoring;
 using Grid.Runtime.Activation;
+using Grid.Runtime.Diagnostics;
 using Grid.Runtime.Hosting;
 using Grid.Workers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,13 @@ public static class GridSiloServiceCollectionExtensions
         services.TryAddSingleton<Catalog>();
         services.TryAddSingleton<KernelRegistry>();
         services.TryAddSingleton<JobMonitor>();
+        services.AddOptions<TelemetryOptions>();
+        services.TryAddSingleton(sp => new TelemetryExporter(
+            sp.GetRequiredService<IOptions<TelemetryOptions>>(),
+            sp.GetRequiredService<IOptions<SiloOptions>>(),
+            sp.GetRequiredService<SiloMonitor>(),
+            sp.GetRequiredService<ILogger<TelemetryExporter>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISiloLifecycleParticipant, TelemetryExporter>(sp => sp.GetRequiredService<TelemetryExporter>()));
         services.TryAddSingleton(sp => new SiloMonitor(
             sp.GetRequiredService<Catalog>(), sp.GetRequiredService<IOptions<SiloOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IGrainRuntime, SiloRuntimeInfo>();

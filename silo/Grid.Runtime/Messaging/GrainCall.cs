@@ -1,8 +1,16 @@
+using System.Diagnostics;
+
 namespace Grid.Runtime.Messaging;
 
 /// <summary>One call waiting in a mailbox: knows how to run itself on a grain and how to report its outcome to the caller.</summary>
 internal abstract class GrainCall
 {
+    /// <summary>Gets the trace context of the caller, so the grain's turn continues the caller's trace.</summary>
+    public ActivityContext Parent { get; } = Activity.Current?.Context ?? default;
+
+    /// <summary>Gets the exception the call ended with, once its turn has ended; <see langword="null"/> when it succeeded.</summary>
+    public abstract Exception? Failure { get; }
+
     /// <summary>Gets a name for logs: the interface method called.</summary>
     public abstract string MethodName { get; }
 

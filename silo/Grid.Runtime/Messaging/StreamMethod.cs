@@ -122,6 +122,8 @@ internal sealed class StreamMethod<T> : GrainMethod
 
             public override string MethodName => enumerator.StepName(step);
 
+            public override Exception? Failure => Completion.Task.Exception?.InnerException;
+
             public override Task InvokeAsync(object grain)
             {
                 Task<bool> task;

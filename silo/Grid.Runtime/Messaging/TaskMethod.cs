@@ -46,6 +46,8 @@ internal sealed class TaskMethod : GrainMethod
 
         public override string MethodName => method.Name;
 
+        public override Exception? Failure => Completion.Task.Exception?.InnerException;
+
         public override Task InvokeAsync(object grain)
         {
             Task task;

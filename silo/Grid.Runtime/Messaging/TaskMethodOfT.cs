@@ -42,6 +42,8 @@ internal sealed class TaskMethod<T> : GrainMethod
 
         public override string MethodName => method.Name;
 
+        public override Exception? Failure => Completion.Task.Exception?.InnerException;
+
         public override Task InvokeAsync(object grain)
         {
             Task<T> task;

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Grid.Diagnostics;
+using Grid.Runtime.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Grid.Runtime.Diagnostics;
+
+/// <summary>Exports the silo's traces and metrics over OTLP with the OpenTelemetry SDK while the silo runs, and flushes them when it stops.</summary>
+/// <remarks>Export runs on the SDK's own thread from a bounded queue: a slow or unreachable collector drops spans (counted) and never slows a job.</remarks>
+public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisposable
+{
+    private readonly TelemetryOptions _options;
+    private readonly SiloOptions _silo;
+    private readonly SiloMonitor _monitor;
+    private readonly ILogger<TelemetryExporter> _logger;
+    private OpenTelemetrySdk? _sdk;
+    private Meter? _siloMeter;
+    private long _failedSpans;
+    private long _failedMetricPoints;
+
+    internal TelemetryExporter(IOptions<TelemetryOptions> options, IOptions<SiloOptions> silo, SiloMonitor monitor, ILogger<TelemetryExporter> logger)
+    {
+        _options = options.Value;
+        _silo = silo.Value;
+        _monitor = monitor;
+        _logger = logger;
+    }
+
+    /// <summary>Gets the endpoint the silo exports to, or <see langword="null"/> when it exports nothing.</summary>
+    public Uri? Endpoint { get; private set; }
+
+    /// <summary>Gets the spans that could not be sent.</summary>
+    public long FailedSpans => Interlocked.Read(ref _failedSpans);
+
+    /// <summary>Gets the metric points that could not be sent.</summary>
+    public long FailedMetricPoints => Interlocked.Read(ref _failedMetricPoints);
+
+    /// <summary>Starts the SDK when an endpoint is configured, and the silo's gauges in any case (for in-process listeners).</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        StartGauges();
+        var environment = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
+        Endpoint = _options.OtlpEndpoint ?? (Uri.TryCreate(environment, UriKind.Absolute, out var fromEnvironment) ? fromEnvironment : null);
+        if (Endpoint is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var serviceName = _options.ServiceName ?? Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "grid-silo";
+        _sdk = OpenTelemetrySdk.Create(builder =>
+        {
+            builder.ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: _silo.Name));
+            if (_options.Traces)
+            {
+                builder.WithTracing(tracing => tracing
+                    .AddSource([.. GridTelemetry.SourceNames, "System.Net.Http"])
+                    .AddProcessor(new BatchActivityExportProcessor(
+                        new CountingExporter<Activity>(new OtlpTraceExporter(ExporterOptions("v1/traces")), "traces", OnExportFailed),
+                        _options.MaxQueuedSpans,
+                        scheduledDelayMilliseconds: 1000,
+                        exporterTimeoutMilliseconds: (int)_options.ExportTimeout.TotalMilliseconds,
+                        maxExportBatchSize: Math.Min(512, _options.MaxQueuedSpans))));
+            }
+
+            if (_options.Metrics)
+            {
+                builder.WithMetrics(metrics => metrics
+                    .AddMeter(GridTelemetry.MeterName, "System.Runtime", "System.Net.Http")
+                    .AddReader(new PeriodicExportingMetricReader(
+                        new CountingExporter<Metric>(new OtlpMetricExporter(ExporterOptions("v1/metrics")), "metrics", OnExportFailed),
+                        (int)_options.MetricInterval.TotalMilliseconds,
+                        (int)_options.ExportTimeout.TotalMilliseconds)));
+            }
+        });
+        LogExporting(_logger, Endpoint, serviceName);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sends what is still queued (waiting at most the export timeout) and stops the SDK.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        ForceFlush();
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sends the spans and metrics queued so far; returns whether everything was sent in time.</summary>
+    public bool ForceFlush()
+    {
+        if (_sdk is null)
+        {
+            return true;
+        }
+
+        var timeout = (int)_options.ExportTimeout.TotalMilliseconds;
+        var traces = _sdk.TracerProvider.ForceFlush(timeout);
+        var metrics = _sdk.MeterProvider.ForceFlush(timeout);
+        return traces && metrics;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _sdk?.Dispose();
+        _sdk = null;
+        _siloMeter?.Dispose();
+        _siloMeter = null;
+    }
+
+    private OtlpExporterOptions ExporterOptions(string signalPath)
+    {
+        var options = new OtlpExporterOptions { TimeoutMilliseconds = (int)_options.ExportTimeout.TotalMilliseconds };
+        if (_options.OtlpProtocol is { } protocol)
+        {
+            options.Protocol = Enum.Parse<OtlpExportProtocol>(protocol, ignoreCase: true);
+        }
+
+        if (_options.OtlpEndpoint is { } endpoint)
+        {
+            // An endpoint set in code is used as given, so the signal's path is added here (as the SDK does for the variable).
+            options.Protocol = _options.OtlpProtocol is null ? OtlpExportProtocol.HttpProtobuf : options.Protocol;
+            options.Endpoint = options.Protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(endpoint, signalPath) : endpoint;
+        }
+
+        return options;
+    }
+
+    private void OnExportFailed(string signal, long items)
+    {
+        var total = signal == "traces" ? Interlocked.Add(ref _failedSpans, items) : Interlocked.Add(ref _failedMetricPoints, items);
+        GridDiagnostics.ExportFailures.Add(items, new KeyValuePair<string, object?>(GridTags.Signal, signal));
+
+        // One line for the first failure and then one per thousand items, so a dead collector does not flood the log.
+        if (total == items || total / 1000 != (total - items) / 1000)
+        {
+            LogExportFailed(_logger, signal, Endpoint, total);
+        }
+    }
+
+    private void StartGauges()
+    {
+        // One meter per silo, so that a stopped silo's gauges leave with it (tests run many silos in one process).
+        var meter = new Meter(GridTelemetry.MeterName);
+        var silo = new KeyValuePair<string, object?>(GridTags.Silo, _silo.Name);
+        meter.CreateObservableGauge(GridInstruments.WorkersBusy, () => new Measurement<int>(_monitor.GetSnapshot().BusyWorkers, silo), "{worker}");
+        meter.CreateObservableGauge(GridInstruments.WorkersIdle, () => Idle(silo), "{worker}");
+        meter.CreateObservableGauge(GridInstruments.WorkersMax, () => new Measurement<int>(_monitor.GetSnapshot().MaxWorkers, silo), "{worker}");
+        meter.CreateObservableGauge(GridInstruments.MailboxDepth, () => new Measurement<int>(_monitor.GetSnapshot().QueuedCalls, silo), "{call}");
+        meter.CreateObservableGauge(GridInstruments.Activations, () => new Measurement<int>(_monitor.GetSnapshot().Activations, silo), "{activation}");
+        _siloMeter = meter;
+    }
+
+    private Measurement<int> Idle(KeyValuePair<string, object?> silo)
+    {
+        var snapshot = _monitor.GetSnapshot();
+        return new Measurement<int>(snapshot.LiveWorkers - snapshot.BusyWorkers, silo);
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Exporting traces and metrics over OTLP to {Endpoint} as service {Service}")]
+    private static partial void LogExporting(ILogger logger, Uri endpoint, string service);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Could not export {Signal} to {Endpoint}; {Total} items dropped so far")]
+    private static partial void LogExportFailed(ILogger logger, string signal, Uri? endpoint, long total);
+}
