@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: docker-compose validates docker-compose.yml (no Docker engine is needed). Each capability that needs a real component
 # (the RabbitMQ broker, Chromium for the dashboard test) adds its package here.
-packages=(docker-compose)
+packages=(docker-compose chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

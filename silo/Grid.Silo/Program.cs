@@ -1,3 +1,5 @@
+using Grid.Dashboard.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +13,18 @@ builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel
 
 try
 {
-    builder.UseGrid();
+    // The dashboard (read-only, loopback unless a token is set) comes with the silo unless Grid:Dashboard:Enabled is false.
+    var dashboard = builder.Configuration.GetSection(DashboardOptions.SectionName);
+    var enabled = dashboard[nameof(DashboardOptions.Enabled)] is not { } enabledText
+        || (bool.TryParse(enabledText, out var parsed) ? parsed
+            : throw new InvalidOperationException($"{DashboardOptions.SectionName}:{nameof(DashboardOptions.Enabled)} must be true or false; got '{enabledText}'."));
+    builder.UseGrid(silo =>
+    {
+        if (enabled)
+        {
+            silo.AddDashboard(options => dashboard.Bind(options));
+        }
+    });
     using var host = builder.Build();
     await host.RunAsync();
     return 0;

@@ -1,0 +1,10 @@
+namespace Grid.Dashboard.Api;
+
+/// <summary>A job with its chunk waterfall and how busy its workers were, for the dashboard's trace view.</summary>
+/// <param name="Job">The job.</param>
+/// <param name="Chunks">Its chunks in the order they finished (the first 5,000).</param>
+/// <param name="ChunksDropped">Chunks finished beyond that limit, counted but not kept.</param>
+/// <param name="Workers">One lane per worker that ran a chunk, by name.</param>
+/// <param name="BusyMs">The busy time of all workers added up, in milliseconds.</param>
+/// <param name="Utilisation">Busy time over wall time times the job's workers, 0 to 1.</param>
+internal sealed record JobTraceView(JobView Job, IReadOnlyList<ChunkView> Chunks, long ChunksDropped, IReadOnlyList<WorkerLaneView> Workers, double BusyMs, double Utilisation);

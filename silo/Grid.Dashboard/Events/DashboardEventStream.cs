@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Text.Json;
+using Grid.Dashboard.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+
+namespace Grid.Dashboard.Events;
+
+/// <summary>Serves <c>GET /api/events</c>: a Server-Sent Events stream with an update on connect and every half second, until the client leaves or the silo stops.</summary>
+internal sealed class DashboardEventStream(DashboardReader reader, TimeProvider timeProvider, IHostApplicationLifetime lifetime)
+{
+    /// <summary>The time between two updates.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The name of the events carrying a <see cref="DashboardUpdate"/>.</summary>
+    public const string UpdateEvent = "update";
+
+    private static readonly byte[] Preamble = "retry: 2000\n\n"u8.ToArray();
+    private static readonly byte[] EventHeader = "event: update\ndata: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+
+    public async Task StreamAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = stop.Token;
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using var timer = new PeriodicTimer(Interval, timeProvider);
+        try
+        {
+            await response.Body.WriteAsync(Preamble, cancellationToken).ConfigureAwait(false);
+            var first = true;
+            do
+            {
+                buffer.ResetWrittenCount();
+                buffer.Write(EventHeader);
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    // One line of JSON: the writer never indents, and JSON strings escape their newlines, so the event cannot be split.
+                    JsonSerializer.Serialize(writer, reader.GetUpdate(first), DashboardJsonContext.Default.DashboardUpdate);
+                }
+
+                buffer.Write(EventEnd);
+                await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                first = false;
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client left or the silo is stopping: the stream simply ends.
+        }
+        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The connection broke while an update was being written.
+        }
+    }
+}

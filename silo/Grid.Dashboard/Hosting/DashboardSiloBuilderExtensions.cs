@@ -1,0 +1,42 @@
+using Grid.Dashboard.Api;
+using Grid.Dashboard.Hosting;
+using Grid.Monitoring;
+using Grid.Runtime.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Adds the dashboard to a silo.</summary>
+public static class DashboardSiloBuilderExtensions
+{
+    /// <summary>Serves the dashboard from the silo, on <c>http://127.0.0.1:5180</c> unless <paramref name="configure"/> says otherwise; the settings are checked when the silo starts.</summary>
+    public static ISiloBuilder AddDashboard(this ISiloBuilder silo, Action<DashboardOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var services = silo.Services;
+        services.AddOptions<DashboardOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>());
+        if (!services.Any(d => d.ServiceType == typeof(DashboardServer)))
+        {
+            services.AddSingleton(sp => new DashboardReader(sp.GetRequiredService<JobMonitor>(), sp.GetRequiredService<SiloMonitor>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new DashboardServer(
+                sp.GetRequiredService<IOptions<DashboardOptions>>(),
+                sp.GetRequiredService<DashboardReader>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetService<IConfiguration>()));
+            services.AddSingleton<ISiloLifecycleParticipant>(sp => sp.GetRequiredService<DashboardServer>());
+        }
+
+        return silo;
+    }
+}

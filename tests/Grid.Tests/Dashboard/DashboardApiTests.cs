@@ -1,0 +1,224 @@
+using System.Net;
+using System.Text.Json;
+using Grid.Jobs;
+using Grid.Tests.TestKernels;
+
+namespace Grid.Tests.Dashboard;
+
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardApiTests(DashboardClusterFixture cluster)
+{
+    private static readonly long[] Numbers = [.. Enumerable.Range(0, 400).Select(i => 1_000_000_007L + (2 * i))];
+
+    [Fact]
+    public async Task GetSilos_OneSilo_ListsItWithTheConfiguredWorkers()
+    {
+        using var silos = await GetJsonAsync("/api/silos");
+
+        var silo = Assert.Single(silos.RootElement.EnumerateArray());
+        Assert.Equal(DashboardClusterFixture.SiloNameOf(cluster.Cluster), silo.GetProperty("name").GetString());
+        Assert.Equal(DashboardClusterFixture.Workers, silo.GetProperty("maxWorkers").GetInt32());
+        Assert.Equal(Environment.ProcessorCount, silo.GetProperty("cores").GetInt32());
+        Assert.True(silo.GetProperty("workingSetBytes").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task GetJobs_AfterJob_ListsItWithTheSummaryCountsAndOutcome()
+    {
+        var summary = await RunPrimesAsync();
+
+        using var jobs = await GetJsonAsync("/api/jobs");
+
+        var job = jobs.RootElement.EnumerateArray().Single(j => j.GetProperty("jobId").GetGuid() == summary.JobId);
+        Assert.Equal("is-prime", job.GetProperty("kernel").GetString());
+        Assert.Equal(summary.Total, job.GetProperty("total").GetInt64());
+        Assert.Equal(summary.Succeeded, job.GetProperty("succeeded").GetInt64());
+        Assert.Equal(summary.Failed, job.GetProperty("failed").GetInt64());
+        Assert.Equal(summary.TimedOut, job.GetProperty("timedOut").GetInt64());
+        Assert.Equal(summary.Cancelled, job.GetProperty("cancelled").GetInt64());
+        Assert.Equal(summary.Completed, job.GetProperty("completed").GetInt64());
+        Assert.Equal(nameof(JobOutcome.Completed), job.GetProperty("outcome").GetString());
+        Assert.Equal(summary.WallTime.TotalMilliseconds, job.GetProperty("elapsedMs").GetDouble(), precision: 3);
+    }
+
+    [Fact]
+    public async Task GetJob_AfterJob_HasChunksWhoseItemsAddUpToTheTotal()
+    {
+        var summary = await RunPrimesAsync();
+
+        using var trace = await GetJsonAsync($"/api/jobs/{summary.JobId}");
+
+        var root = trace.RootElement;
+        Assert.Equal(summary.JobId, root.GetProperty("job").GetProperty("jobId").GetGuid());
+        var chunks = root.GetProperty("chunks").EnumerateArray().ToList();
+        Assert.NotEmpty(chunks);
+        Assert.Equal(summary.Total, chunks.Sum(c => c.GetProperty("items").GetInt64()));
+        Assert.All(chunks, c => Assert.True(c.GetProperty("endedMs").GetDouble() >= c.GetProperty("startedMs").GetDouble()));
+        var lanes = root.GetProperty("workers").EnumerateArray().ToList();
+        Assert.Equal(
+            summary.Workers.Select(w => (w.Worker, w.Items)).OrderBy(w => w.Worker, StringComparer.Ordinal),
+            lanes.Select(l => (l.GetProperty("worker").GetString()!, l.GetProperty("items").GetInt64())));
+        Assert.Equal(summary.BusyTime.TotalMilliseconds, root.GetProperty("busyMs").GetDouble(), precision: 3);
+        Assert.InRange(root.GetProperty("utilisation").GetDouble(), 0, 1);
+    }
+
+    [Fact]
+    public async Task GetJob_UnknownId_Returns404WithError()
+    {
+        using var response = await cluster.Http.GetAsync(new Uri($"/api/jobs/{Guid.NewGuid()}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("knows no job", body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetThroughput_AfterJob_CountsItsItems()
+    {
+        var summary = await RunPrimesAsync();
+
+        using var points = await GetJsonAsync("/api/throughput?seconds=300");
+
+        var list = points.RootElement.EnumerateArray().ToList();
+        Assert.Equal(300, list.Count);
+        Assert.True(list.Sum(p => p.GetProperty("items").GetInt64()) >= summary.Total);
+    }
+
+    [Theory]
+    [InlineData("seconds=abc")]
+    [InlineData("seconds=-1")]
+    public async Task GetThroughput_BadSeconds_Returns400(string query)
+    {
+        using var response = await cluster.Http.GetAsync(new Uri($"/api/throughput?{query}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetErrors_AfterFailingItems_ListsThemNewestFirst()
+    {
+        var job = cluster.Client.Map<long, long>(OddFailsKernel.Name, [2L, 3L, 4L, 5L]);
+        await job.ReadAllAsync();
+        await job.Summary.WaitAsync(TestLimits.Hang);
+
+        using var errors = await GetJsonAsync("/api/errors");
+
+        var mine = errors.RootElement.EnumerateArray().Where(e => e.GetProperty("jobId").GetGuid() == job.Id).ToList();
+        Assert.Equal([1L, 3L], mine.Select(e => e.GetProperty("index").GetInt64()).Order());
+        Assert.All(mine, e => Assert.Equal(nameof(ItemStatus.Failed), e.GetProperty("status").GetString()));
+        Assert.Contains(mine, e => e.GetProperty("message").GetString() == OddFailsKernel.MessageFor(3));
+    }
+
+    [Fact]
+    public async Task GetEvents_Connected_SendsAnUpdateAtOnce()
+    {
+        using var guard = TestLimits.HangGuard();
+        using var response = await cluster.Http.GetAsync(new Uri("/api/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(guard.Token));
+
+        using var update = await ReadUpdateAsync(reader, guard.Token);
+
+        Assert.Single(update.RootElement.GetProperty("silos").EnumerateArray());
+        Assert.Equal(JsonValueKind.Array, update.RootElement.GetProperty("jobs").ValueKind);
+        Assert.Equal(300, update.RootElement.GetProperty("throughput").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task GetEvents_SiloStops_EndsTheStream()
+    {
+        using var guard = TestLimits.HangGuard();
+        var silo = await DashboardClusterFixture.StartClusterAsync();
+        using var http = new HttpClient { BaseAddress = DashboardClusterFixture.AddressOf(silo), Timeout = TestLimits.Hang };
+        using var response = await http.GetAsync(new Uri("/api/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(guard.Token));
+        (await ReadUpdateAsync(reader, guard.Token)).Dispose();
+
+        await silo.DisposeAsync().AsTask().WaitAsync(guard.Token);
+
+        // Whatever was already sent may still be read; then the stream ends instead of hanging.
+        while (await reader.ReadLineAsync(guard.Token) is not null)
+        {
+        }
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/jobs")]
+    [InlineData("PUT", "/api/silos")]
+    [InlineData("DELETE", "/api/jobs/00000000-0000-0000-0000-000000000001")]
+    [InlineData("POST", "/")]
+    [InlineData("PATCH", "/api/anything")]
+    public async Task Send_NotGet_Returns405(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)) { Content = new StringContent("{}") };
+
+        using var response = await cluster.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["GET"], response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task Get_UnknownPath_Returns404()
+    {
+        using var response = await cluster.Http.GetAsync(new Uri("/api/shutdown", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/", "text/html")]
+    [InlineData("/app.js", "text/javascript")]
+    [InlineData("/app.css", "text/css")]
+    [InlineData("/api/jobs", "application/json")]
+    public async Task Get_AnyResource_SendsSecurityHeaders(string path, string mediaType)
+    {
+        using var response = await cluster.Http.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoStore);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+        Assert.Contains("style-src 'self';", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe", policy, StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads events until an update arrives and returns its data.</summary>
+    internal static async Task<JsonDocument> ReadUpdateAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        var isUpdate = false;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line == "event: update")
+            {
+                isUpdate = true;
+            }
+            else if (isUpdate && line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                return JsonDocument.Parse(line["data: ".Length..]);
+            }
+        }
+
+        throw new InvalidOperationException("The event stream ended before an update.");
+    }
+
+    private async Task<JobSummary> RunPrimesAsync()
+    {
+        var job = cluster.Client.Map<long, bool>("is-prime", Numbers);
+        var results = await job.ReadAllAsync();
+        Assert.Equal(Numbers.Length, results.Count);
+        return await job.Summary.WaitAsync(TestLimits.Hang);
+    }
+
+    private async Task<JsonDocument> GetJsonAsync(string path)
+    {
+        using var response = await cluster.Http.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Grid.Jobs;
+using Grid.Tests.TestKernels;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Grid.Tests.Dashboard;
+
+/// <summary>The dashboard page in headless Chromium against a running silo: a job's progress, its trace view and its numbers.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardBrowserTests(DashboardClusterFixture cluster, ITestOutputHelper output)
+{
+    /// <summary>Debian's Chromium, which scripts/test.sh installs; Playwright never downloads a browser of its own here.</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>Where the screenshot of the finished trace is saved, relative to the test's working directory.</summary>
+    public const string ScreenshotPath = "TestResults/dashboard.png";
+
+    private const int FreeItems = 60;
+    private const int GatedItems = 40;
+
+    private static readonly float Wait = (float)TestLimits.Hang.TotalMilliseconds;
+
+    [Fact]
+    public async Task Page_JobRunsToTheEnd_ShowsProgressAndATraceMatchingTheSummary()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: the dashboard's browser test needs Debian's chromium package; run scripts/test.sh, which installs it.");
+        using var guard = TestLimits.HangGuard();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 1000 } });
+        page.SetDefaultTimeout(Wait);
+        var problems = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                problems.Add($"console: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => problems.Add($"page error: {error}");
+
+        await page.GotoAsync(cluster.BaseAddress.ToString());
+        await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = Wait });
+
+        // The free items finish at once; the gated ones hold both workers until the test opens the gate, so the page shows the job running.
+        using var gate = new Gate();
+        var items = Enumerable.Range(0, FreeItems + GatedItems).Select(i => new GateItem(gate, i, Blocks: i >= FreeItems)).ToArray();
+        var job = cluster.Client.Map<GateItem, long>(GateKernel.Name, items, cancellationToken: guard.Token);
+        var reading = job.ReadAllAsync();
+        await gate.Blocked.WhenReached(DashboardClusterFixture.Workers);
+
+        var row = page.Locator($"[data-testid=job-row][data-job-id='{job.Id}']");
+        var progress = row.GetByTestId("job-progress");
+        await Expect(row.GetByTestId("job-outcome")).ToHaveTextAsync("Running", new() { Timeout = Wait });
+        await Expect(progress).Not.ToHaveTextAsync("100%", new() { Timeout = Wait });
+        SaveScreenshot(await page.ScreenshotAsync(new() { FullPage = true }), "TestResults/dashboard-running.png");
+
+        gate.Open();
+        Assert.Equal(items.Length, (await reading).Count);
+        var summary = await job.Summary.WaitAsync(guard.Token);
+        Assert.Equal(JobOutcome.Completed, summary.Outcome);
+
+        await Expect(progress).ToHaveTextAsync("100%", new() { Timeout = Wait });
+        await Expect(row.GetByTestId("job-ok")).ToHaveTextAsync(Count(summary.Succeeded), new() { Timeout = Wait });
+        await Expect(row.GetByTestId("job-failed")).ToHaveTextAsync(Count(summary.Failed), new() { Timeout = Wait });
+
+        await row.ClickAsync();
+        var trace = page.GetByTestId("trace-view");
+        await Expect(trace).ToHaveAttributeAsync("data-job-id", job.Id.ToString(), new() { Timeout = Wait });
+        await Expect(trace).ToHaveAttributeAsync("data-outcome", nameof(JobOutcome.Completed), new() { Timeout = Wait });
+        await Expect(page.GetByTestId("trace-total")).ToHaveTextAsync(Count(summary.Total));
+        await Expect(page.GetByTestId("trace-ok")).ToHaveTextAsync(Count(summary.Succeeded));
+        await Expect(page.GetByTestId("trace-failed")).ToHaveTextAsync(Count(summary.Failed));
+
+        var chunks = page.GetByTestId("trace-chunk");
+        var chunkItems = await chunks.EvaluateAllAsync<int[]>("bars => bars.map(b => Number(b.dataset.items))");
+        Assert.Equal(summary.Total, chunkItems.Sum());
+        var workers = await chunks.EvaluateAllAsync<string[]>("bars => bars.map(b => b.dataset.worker)");
+        Assert.Equal(summary.Workers.Select(w => w.Worker).Order(StringComparer.Ordinal), workers.Distinct().Order(StringComparer.Ordinal));
+
+        SaveScreenshot(await page.ScreenshotAsync(new() { FullPage = true }), ScreenshotPath);
+        Assert.Empty(problems);
+    }
+
+    /// <summary>Formats a count as the page does: 1,234.</summary>
+    private static string Count(long value) => value.ToString("N0", CultureInfo.GetCultureInfo("en-US"));
+
+    private void SaveScreenshot(byte[] png, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllBytes(path, png);
+        output.WriteLine($"Screenshot of the dashboard: {Path.GetFullPath(path)}");
+    }
+}
