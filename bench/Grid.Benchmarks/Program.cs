@@ -1,7 +1,7 @@
 using Grid.Benchmarks;
 using Grid.Benchmarks.Scenarios;
 
-IScenario[] measured = [new ScalingScenario(), new OverheadScenario(), new MemoryScenario(), new LatencyScenario()];
+IScenario[] measured = [new ScalingScenario(), new OverheadScenario(), new MemoryScenario(), new LatencyScenario(), new TracingScenario(), new DashboardScenario()];
 IScenario[] scenarios = [.. measured, new AllScenario(measured)];
 
 BenchArgs parsed;

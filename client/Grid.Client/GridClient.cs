@@ -85,7 +85,9 @@ public sealed class GridClient : IAsyncDisposable
         MapOptions.ThrowIfNotPositive(options?.Timeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.Timeout)}");
         await CheckKernelAsync(kernel, typeof(TIn), typeof(TOut), cancellationToken).ConfigureAwait(false);
         var chunk = new Chunk(Guid.NewGuid(), 0, 0, kernel, new[] { input }) { ItemTimeout = options?.Timeout };
-        using var activity = GridDiagnostics.Client.StartActivity($"grid.submit {kernel}", ActivityKind.Client);
+        using var activity = GridDiagnostics.Client.HasListeners()
+            ? GridDiagnostics.Client.StartActivity($"grid.submit {kernel}", ActivityKind.Client)
+            : null;
         activity?.SetTag(GridTags.Kernel, kernel);
 
         // Stop waiting as soon as the caller cancels, even while the call still waits for a free worker (it then ends at once).

@@ -17,7 +17,9 @@ internal sealed class WorkerGrain(KernelRegistry kernels, IGrainRuntime runtime,
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var runner = kernels.Get(chunk.Kernel);
-        using var activity = GridDiagnostics.Kernels.StartActivity($"grid.kernel {chunk.Kernel}", ActivityKind.Internal);
+        using var activity = GridDiagnostics.Kernels.HasListeners()
+            ? GridDiagnostics.Kernels.StartActivity($"grid.kernel {chunk.Kernel}", ActivityKind.Internal)
+            : null;
         var kernel = new KeyValuePair<string, object?>(GridTags.Kernel, chunk.Kernel);
         GridDiagnostics.ItemsStarted.Add(chunk.Count, kernel);
         var result = runner.Run(chunk, ActivationName, timeProvider, cancellationToken);

@@ -13,7 +13,11 @@ using OpenTelemetry.Trace;
 namespace Grid.Runtime.Diagnostics;
 
 /// <summary>Exports the silo's traces and metrics over OTLP with the OpenTelemetry SDK while the silo runs, and flushes them when it stops.</summary>
-/// <remarks>Export runs on the SDK's own thread from a bounded queue: a slow or unreachable collector drops spans (counted) and never slows a job.</remarks>
+/// <remarks>
+/// Export runs on the SDK's own thread from a bounded queue: a slow or unreachable collector drops spans and never slows a job.
+/// Spans and points it failed to send are counted (<see cref="FailedSpans"/>, <c>grid.telemetry.export.failures</c>).
+/// The SDK subscribes to Grid's sources for the whole process: one exporting silo per process is the intended set-up.
+/// </remarks>
 public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisposable
 {
     private readonly TelemetryOptions _options;
@@ -21,6 +25,7 @@ public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisp
     private readonly SiloMonitor _monitor;
     private readonly ILogger<TelemetryExporter> _logger;
     private OpenTelemetrySdk? _sdk;
+    private BatchActivityExportProcessor? _spanProcessor;
     private Meter? _siloMeter;
     private long _failedSpans;
     private long _failedMetricPoints;
@@ -36,8 +41,8 @@ public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisp
     /// <summary>Gets the endpoint the silo exports to, or <see langword="null"/> when it exports nothing.</summary>
     public Uri? Endpoint { get; private set; }
 
-    /// <summary>Gets the spans that could not be sent.</summary>
-    public long FailedSpans => Interlocked.Read(ref _failedSpans);
+    /// <summary>Gets the spans that could not be sent, or were dropped because the export queue was full.</summary>
+    public long FailedSpans => Interlocked.Read(ref _failedSpans) + DroppedSpans();
 
     /// <summary>Gets the metric points that could not be sent.</summary>
     public long FailedMetricPoints => Interlocked.Read(ref _failedMetricPoints);
@@ -59,14 +64,15 @@ public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisp
             builder.ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: _silo.Name));
             if (_options.Traces)
             {
+                _spanProcessor = new BatchActivityExportProcessor(
+                    new CountingExporter<Activity>(new OtlpTraceExporter(ExporterOptions("v1/traces")), "traces", OnExportFailed),
+                    _options.MaxQueuedSpans,
+                    scheduledDelayMilliseconds: 1000,
+                    exporterTimeoutMilliseconds: (int)_options.ExportTimeout.TotalMilliseconds,
+                    maxExportBatchSize: Math.Min(512, _options.MaxQueuedSpans));
                 builder.WithTracing(tracing => tracing
                     .AddSource([.. GridTelemetry.SourceNames, "System.Net.Http"])
-                    .AddProcessor(new BatchActivityExportProcessor(
-                        new CountingExporter<Activity>(new OtlpTraceExporter(ExporterOptions("v1/traces")), "traces", OnExportFailed),
-                        _options.MaxQueuedSpans,
-                        scheduledDelayMilliseconds: 1000,
-                        exporterTimeoutMilliseconds: (int)_options.ExportTimeout.TotalMilliseconds,
-                        maxExportBatchSize: Math.Min(512, _options.MaxQueuedSpans))));
+                    .AddProcessor(_spanProcessor));
             }
 
             if (_options.Metrics)
@@ -126,11 +132,21 @@ public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisp
         {
             // An endpoint set in code is used as given, so the signal's path is added here (as the SDK does for the variable).
             options.Protocol = _options.OtlpProtocol is null ? OtlpExportProtocol.HttpProtobuf : options.Protocol;
-            options.Endpoint = options.Protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(endpoint, signalPath) : endpoint;
+            // Appended, not resolved: a collector behind a path prefix (http://host:4318/otlp) keeps its prefix.
+            options.Endpoint = options.Protocol == OtlpExportProtocol.HttpProtobuf
+                ? new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + signalPath)
+                : endpoint;
         }
 
         return options;
     }
+
+    // The SDK counts the spans its batch processor drops on a full queue but does not publish the count; read it when
+    // it is there, and count nothing extra when a later SDK renames it.
+    private static readonly System.Reflection.PropertyInfo? DroppedCount = typeof(BatchExportProcessor<Activity>)
+        .GetProperty("DroppedCount", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
+
+    private long DroppedSpans() => _spanProcessor is not null && DroppedCount?.GetValue(_spanProcessor) is long dropped ? dropped : 0;
 
     private void OnExportFailed(string signal, long items)
     {

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using Grid.Diagnostics;
+using Grid.Jobs;
+using Grid.Runtime.Diagnostics;
+using Grid.TestingHost;
+using Grid.Tests.TestKernels;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grid.Tests.Diagnostics;
+
+/// <summary>What a silo exports over OTLP/HTTP, decoded from the wire by a loopback receiver.</summary>
+/// <remarks>Activity sources are process-wide, so the receiver also gets spans of tests running alongside: each test picks out its own trace by job id or trace id.</remarks>
+public sealed class TelemetryExporterTests(ExportingClusterFixture fixture) : IClassFixture<ExportingClusterFixture>
+{
+    private const string MapName = "grid.map is-prime";
+    private const string JobName = "grid.job is-prime";
+    private const string ChunkName = "grid.chunk";
+    private const string KernelName = "grid.kernel is-prime";
+    private const string WorkerTurnName = "IWorkerGrain.RunChunkAsync";
+
+    // The seed article's numbers, plus a negative one that is-prime rejects (at index 6).
+    private static readonly long[] Numbers = [112272535095293, 112582705942171, 112272535095293, 115280095190773, 115797848077099, 1099726899285419, -5];
+
+    private OtlpReceiver Receiver => fixture.Receiver;
+
+    [Fact]
+    public async Task Export_OneJob_ArrivesAsOneTraceWithTheExpectedShape()
+    {
+        var job = fixture.Client.Map<long, bool>("is-prime", Numbers);
+        var results = await job.ReadAllAsync();
+        var summary = await job.Summary.WaitAsync(TestLimits.Hang);
+        Assert.Equal(7, results.Count);
+        Assert.Equal(6, summary.Succeeded);
+        Assert.Equal(1, summary.Failed);
+
+        fixture.Exporter.ForceFlush();
+        var jobId = job.Id.ToString();
+        var map = await Receiver.WaitForSpanAsync(s => s.Name == MapName && Equals(s.Attribute(GridTags.JobId), jobId), $"the {MapName} span of job {jobId}");
+
+        // A worker's turn span ends just after its result is sent, so it may miss the flush: wait until the trace is whole.
+        var all = await Receiver.WaitForSpansAsync(spans => IsWhole(InTrace(spans, map.TraceId), 7), $"the whole trace {map.TraceId} of job {jobId}");
+        var trace = InTrace(all, map.TraceId);
+        var byId = trace.ToDictionary(s => s.SpanId);
+
+        Assert.Equal(ReceivedSpan.KindClient, map.Kind);
+        Assert.Equal(map, Assert.Single(trace, s => s.IsRoot));
+        Assert.All(all.Where(s => Equals(s.Attribute(GridTags.JobId), jobId)), s => Assert.Equal(map.TraceId, s.TraceId));
+        Assert.All(trace, s => Assert.Equal(ExportingClusterFixture.ServiceName, s.Resource.GetValueOrDefault("service.name")));
+
+        var jobSpan = Assert.Single(trace, s => s.Name == JobName);
+        Assert.Contains(map, Ancestors(jobSpan, byId));
+        Assert.Equal(jobId, jobSpan.Attribute(GridTags.JobId));
+        Assert.Equal(7L, jobSpan.Attribute(GridTags.Items));
+
+        var chunks = trace.Where(s => s.Name == ChunkName).ToList();
+        Assert.NotEmpty(chunks);
+        Assert.All(chunks, c => Assert.Equal(jobSpan.SpanId, c.ParentSpanId));
+
+        var kernels = trace.Where(s => s.Name == KernelName).ToList();
+        Assert.All(kernels, k =>
+        {
+            var turn = byId[k.ParentSpanId];
+            Assert.Equal(WorkerTurnName, turn.Name);
+            Assert.Equal(ReceivedSpan.KindServer, turn.Kind);
+            Assert.Contains(Ancestors(k, byId), a => a.Name == ChunkName);
+        });
+        Assert.Equal(7L, kernels.Sum(k => (long)k.Attribute(GridTags.Items)!));
+
+        var failed = Assert.Single(kernels, k => k.StatusCode == ReceivedSpan.StatusError);
+        var exception = Assert.Single(failed.Events, e => e.Name == "exception");
+        Assert.Equal(typeof(ArgumentOutOfRangeException).FullName, exception.Attributes.GetValueOrDefault("exception.type"));
+        Assert.Equal(6L, exception.Attributes.GetValueOrDefault("grid.item.index"));
+        Assert.Equal(1L, failed.Attribute(GridTags.Failures));
+    }
+
+    [Fact]
+    public async Task Export_SubmitAsync_ProducesClientAndKernelSpansInOneTrace()
+    {
+        // The caller's own span (not exported) gives the call a trace id of its own among the other tests' spans.
+        using var caller = new Activity("export test caller");
+        caller.SetIdFormat(ActivityIdFormat.W3C);
+        caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        caller.Start();
+        bool verdict;
+        try
+        {
+            verdict = await fixture.Client.SubmitAsync<long, bool>("is-prime", 97).WaitAsync(TestLimits.Hang);
+        }
+        finally
+        {
+            caller.Stop();
+        }
+
+        Assert.True(verdict);
+        fixture.Exporter.ForceFlush();
+        var traceId = caller.TraceId.ToHexString();
+        var all = await Receiver.WaitForSpansAsync(
+            spans => InTrace(spans, traceId) is var trace
+                && trace.Any(s => s.Name == "grid.submit is-prime")
+                && trace.Any(s => s.Name == WorkerTurnName)
+                && trace.Any(s => s.Name == KernelName),
+            $"the submit, worker turn and kernel spans of trace {traceId}");
+        var trace = InTrace(all, traceId);
+
+        var submit = Assert.Single(trace, s => s.Name == "grid.submit is-prime");
+        Assert.Equal(ReceivedSpan.KindClient, submit.Kind);
+        Assert.Equal(caller.SpanId.ToHexString(), submit.ParentSpanId);
+        var turn = Assert.Single(trace, s => s.Name == WorkerTurnName);
+        Assert.Equal(ReceivedSpan.KindServer, turn.Kind);
+        Assert.Equal(submit.SpanId, turn.ParentSpanId);
+        var kernel = Assert.Single(trace, s => s.Name == KernelName);
+        Assert.Equal(turn.SpanId, kernel.ParentSpanId);
+        Assert.Equal(1L, kernel.Attribute(GridTags.Items));
+        Assert.NotEqual(ReceivedSpan.StatusError, kernel.StatusCode);
+        Assert.Equal("Grid.Client", submit.Scope);
+        Assert.Equal("Grid.Kernels", kernel.Scope);
+    }
+
+    [Fact]
+    public async Task Export_OneJob_MetricsArriveWithItemsCompleted()
+    {
+        var job = fixture.Client.Map<long, bool>("is-prime", [2, 3, 4]);
+        await job.ReadAllAsync();
+        await job.Summary.WaitAsync(TestLimits.Hang);
+
+        fixture.Exporter.ForceFlush();
+
+        await Receiver.WaitForMetricAsync(GridInstruments.ItemsCompleted);
+        await Receiver.WaitForMetricAsync(GridInstruments.ChunkDuration);
+        await Receiver.WaitForMetricAsync(GridInstruments.WorkersBusy);
+    }
+
+    [Fact]
+    public async Task Export_CollectorUnreachable_JobCompletesAndFailuresAreCounted()
+    {
+        using var failures = new GridMeasurements(GridInstruments.ExportFailures);
+        await using var cluster = await TestCluster.StartAsync(silo => silo.Services.Configure<TelemetryOptions>(o =>
+        {
+            // Nothing listens on port 1; a short export timeout only makes the failed flush end sooner.
+            o.OtlpEndpoint = new Uri("http://127.0.0.1:1");
+            o.ExportTimeout = TimeSpan.FromSeconds(2);
+        }));
+        var exporter = cluster.Services.GetRequiredService<TelemetryExporter>();
+
+        var job = cluster.Client.Map<long, bool>("is-prime", Numbers);
+        var results = await job.ReadAllAsync();
+        var summary = await job.Summary.WaitAsync(TestLimits.Hang);
+
+        Assert.Equal(7, results.Count);
+        Assert.Equal(JobOutcome.Completed, summary.Outcome);
+        Assert.Equal(7, summary.Total);
+        Assert.Equal(6, summary.Succeeded);
+        Assert.Equal(1, summary.Failed);
+        Assert.Equal(new[] { true, true, true, true, true, false }, results.Where(r => r.IsSuccess).OrderBy(r => r.Index).Select(r => r.Value));
+        Assert.Equal(6, Assert.Single(results, r => !r.IsSuccess).Index);
+
+        // The flush may give up before the exporter's own retries end; the failure counter says when they have.
+        exporter.ForceFlush();
+        await failures.WaitUntilAsync(() => exporter.FailedSpans > 0, "A failed span export");
+        Assert.True(exporter.FailedSpans > 0);
+    }
+
+    private static List<ReceivedSpan> InTrace(IEnumerable<ReceivedSpan> spans, string traceId) => [.. spans.Where(s => s.TraceId == traceId)];
+
+    /// <summary>Whether the job's trace holds its map, job and kernel spans for every item, and every span's parent.</summary>
+    private static bool IsWhole(List<ReceivedSpan> trace, long items)
+    {
+        var ids = trace.Select(s => s.SpanId).ToHashSet();
+        return trace.Any(s => s.Name == MapName)
+            && trace.Any(s => s.Name == JobName)
+            && trace.Where(s => s.Name == KernelName).Sum(s => s.Attribute(GridTags.Items) as long? ?? 0) >= items
+            && trace.All(s => s.IsRoot || ids.Contains(s.ParentSpanId));
+    }
+
+    private static List<ReceivedSpan> Ancestors(ReceivedSpan span, Dictionary<string, ReceivedSpan> byId)
+    {
+        var ancestors = new List<ReceivedSpan>();
+        for (var current = span; !current.IsRoot && byId.TryGetValue(current.ParentSpanId, out var parent); current = parent)
+        {
+            ancestors.Add(parent);
+        }
+
+        return ancestors;
+    }
+}
