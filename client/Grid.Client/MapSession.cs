@@ -46,8 +46,14 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         }
         finally
         {
-            await results.DisposeAsync().ConfigureAwait(false);
-            GridDiagnostics.StopDetached(activity);
+            try
+            {
+                await results.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                GridDiagnostics.StopDetached(activity);
+            }
         }
     }
 

@@ -141,15 +141,22 @@ public sealed class JobMonitor(TimeProvider timeProvider)
             bucket = bucket.Second == second ? (second, bucket.Items + result.Count, bucket.Failed + notOk) : (second, result.Count, notOk);
             if (result.Errors is { } errors)
             {
-                for (var i = 0; i < errors.Length; i++)
+                // Only the newest MaxErrors can be kept: find them from the end, then add them oldest first.
+                var newest = new Stack<int>();
+                for (var i = errors.Length - 1; i >= 0 && newest.Count < MaxErrors; i--)
                 {
-                    if (errors[i] is { } error)
+                    if (errors[i] is not null)
                     {
-                        _errors.Enqueue(new ErrorRecord(now, jobId, job.Kernel, result.StartIndex + i, error with { Detail = null }));
-                        if (_errors.Count > MaxErrors)
-                        {
-                            _errors.Dequeue();
-                        }
+                        newest.Push(i);
+                    }
+                }
+
+                foreach (var i in newest)
+                {
+                    _errors.Enqueue(new ErrorRecord(now, jobId, job.Kernel, result.StartIndex + i, errors[i]! with { Detail = null }));
+                    if (_errors.Count > MaxErrors)
+                    {
+                        _errors.Dequeue();
                     }
                 }
             }

@@ -6,6 +6,13 @@ namespace Grid.Dashboard.Api;
 /// <summary>Turns the silo's and the jobs' monitors into the dashboard's views; every read copies a bounded snapshot and never waits on a grain.</summary>
 internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimeProvider timeProvider)
 {
+    /// <summary>How long one update serves every stream that asks for it.</summary>
+    public static readonly TimeSpan UpdateReuse = TimeSpan.FromMilliseconds(250);
+
+    private readonly Lock _updateLock = new();
+    private (DashboardUpdate? Update, long At) _firstUpdate;
+    private (DashboardUpdate? Update, long At) _nextUpdate;
+
     /// <summary>The seconds of throughput each update after the first carries; the page merges them by time.</summary>
     public const int RecentThroughputSeconds = 5;
 
@@ -95,7 +102,23 @@ internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimePro
         => [.. jobs.GetRecentErrors().Select(e => new ErrorView(e.At, e.JobId, e.Kernel, e.Index, e.Error.Status, e.Error.Type, e.Error.Message))];
 
     /// <summary>Gets what the event stream pushes: the whole throughput history when <paramref name="first"/>, else its latest seconds.</summary>
+    /// <remarks>An update is made at most once per <see cref="UpdateReuse"/> and shared by every open stream, so viewers add no load on the silo.</remarks>
     public DashboardUpdate GetUpdate(bool first)
+    {
+        var now = timeProvider.GetTimestamp();
+        lock (_updateLock)
+        {
+            ref var cached = ref first ? ref _firstUpdate : ref _nextUpdate;
+            if (cached.Update is null || timeProvider.GetElapsedTime(cached.At, now) >= UpdateReuse)
+            {
+                cached = (MakeUpdate(first), now);
+            }
+
+            return cached.Update;
+        }
+    }
+
+    private DashboardUpdate MakeUpdate(bool first)
     {
         var errors = jobs.GetRecentErrors();
         return new DashboardUpdate(

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Grid.Dashboard.Api;
+using Grid.Dashboard.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +11,11 @@ namespace Grid.Dashboard.Events;
 /// <summary>Serves <c>GET /api/events</c>: a Server-Sent Events stream with an update on connect and every half second, until the client leaves or the silo stops.</summary>
 internal sealed class DashboardEventStream(DashboardReader reader, TimeProvider timeProvider, IHostApplicationLifetime lifetime)
 {
+    /// <summary>The most event streams open at once; more get 503, so idle tabs cannot pile up on a silo.</summary>
+    public const int MaxStreams = 32;
+
+    private int _open;
+
     /// <summary>The time between two updates.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
@@ -21,6 +27,25 @@ internal sealed class DashboardEventStream(DashboardReader reader, TimeProvider 
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
 
     public async Task StreamAsync(HttpContext context)
+    {
+        if (Interlocked.Increment(ref _open) > MaxStreams)
+        {
+            Interlocked.Decrement(ref _open);
+            await DashboardGuard.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {MaxStreams} live streams; close one or poll the API.").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await WriteUpdatesAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private async Task WriteUpdatesAsync(HttpContext context)
     {
         var response = context.Response;
         response.ContentType = "text/event-stream";

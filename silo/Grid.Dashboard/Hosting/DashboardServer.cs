@@ -58,10 +58,15 @@ public sealed partial class DashboardServer : ISiloLifecycleParticipant, IAsyncD
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException)
+            catch (Exception exception)
             {
                 await app.DisposeAsync().ConfigureAwait(false);
-                throw new InvalidOperationException($"{DashboardOptions.SectionName}:Urls could not be bound ({_options.Urls}): {exception.Message}", exception);
+                if (exception is IOException or System.Net.Sockets.SocketException)
+                {
+                    throw new InvalidOperationException($"{DashboardOptions.SectionName}:Urls could not be bound ({_options.Urls}): {exception.Message}", exception);
+                }
+
+                throw;
             }
 
             _app = app;
@@ -145,6 +150,9 @@ public sealed partial class DashboardServer : ISiloLifecycleParticipant, IAsyncD
 
         // This inner host's start and stop messages ("Now listening", "Press Ctrl+C") would read as the silo's own; the dashboard logs its address itself.
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
+
+        // Request lines would carry ?access_token= into the log; whatever the settings say, they stay out.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         var app = builder.Build();
         var token = DashboardOptionsValidator.HasToken(_options) ? new AccessToken(_options.Token!) : null;

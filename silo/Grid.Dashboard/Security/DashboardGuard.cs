@@ -37,6 +37,13 @@ internal sealed class DashboardGuard(RequestDelegate next, AccessToken? token)
             return;
         }
 
+        if (token is null && !IsLoopbackHost(context.Request.Host.Host))
+        {
+            // Without a token the dashboard trusts loopback only; a page that rebinds its own name to 127.0.0.1 still sends its own name.
+            await WriteProblemAsync(context, StatusCodes.Status403Forbidden, "This dashboard has no access token, so it answers only requests addressed to localhost or a loopback address.").ConfigureAwait(false);
+            return;
+        }
+
         if (token is not null)
         {
             switch (Authenticate(context.Request, token))
@@ -64,6 +71,10 @@ internal sealed class DashboardGuard(RequestDelegate next, AccessToken? token)
 
         await next(context).ConfigureAwait(false);
     }
+
+    private static bool IsLoopbackHost(string host)
+        => string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 
     /// <summary>Writes a refusal: the status and a one-sentence JSON body.</summary>
     public static Task WriteProblemAsync(HttpContext context, int status, string error)

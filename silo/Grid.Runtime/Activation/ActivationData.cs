@@ -60,7 +60,12 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _pump = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+            // The pump outlives the call that happened to start it: it must not carry that caller's ambient span (or any
+            // other async-local state) into every later turn. Each turn takes its caller's trace context from its call instead.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _pump = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+            }
         }
     }
 

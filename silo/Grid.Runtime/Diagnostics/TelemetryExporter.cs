@@ -89,12 +89,32 @@ public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisp
         return Task.CompletedTask;
     }
 
-    /// <summary>Sends what is still queued (waiting at most the export timeout) and stops the SDK.</summary>
-    public Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Sends what is still queued and stops the SDK, within one export timeout in all and no later than <paramref name="cancellationToken"/>.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        ForceFlush();
+        if (_sdk is { } sdk)
+        {
+            // Shutting a provider down flushes it; both share one deadline, and the (blocking) SDK calls run off the caller's thread.
+            var shutdown = Task.Run(
+                () =>
+                {
+                    var deadline = Stopwatch.StartNew();
+                    var timeout = (int)_options.ExportTimeout.TotalMilliseconds;
+                    sdk.TracerProvider.Shutdown(timeout);
+                    sdk.MeterProvider.Shutdown(Math.Max(0, timeout - (int)deadline.ElapsedMilliseconds));
+                },
+                CancellationToken.None);
+            try
+            {
+                await shutdown.WaitAsync(_options.ExportTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+            {
+                // The collector did not answer in time: what was not sent is lost, and the silo stops anyway.
+            }
+        }
+
         Dispose();
-        return Task.CompletedTask;
     }
 
     /// <summary>Sends the spans and metrics queued so far; returns whether everything was sent in time.</summary>

@@ -65,11 +65,29 @@ public sealed partial class Silo : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _collector.ConfigureAwait(false);
-        foreach (var participant in _participants.Reverse())
+        try
         {
-            await participant.StopAsync(cancellationToken).ConfigureAwait(false);
+            await StopGrainsAsync(cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            // After the grains, so the spans their last turns end are still exported; each on its own, so one failure stops no other.
+            foreach (var participant in _participants.Reverse())
+            {
+                try
+                {
+                    await participant.StopAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    LogParticipantStopFailed(_logger, exception, participant.GetType().Name);
+                }
+            }
+        }
+    }
 
+    private async Task StopGrainsAsync(CancellationToken cancellationToken)
+    {
         try
         {
             await _catalog.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -110,6 +128,9 @@ public sealed partial class Silo : IAsyncDisposable
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Silo {Silo} stopped")]
     private static partial void LogStopped(ILogger logger, string silo);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Participant} failed to stop")]
+    private static partial void LogParticipantStopFailed(ILogger logger, Exception exception, string participant);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Silo {Silo} stopped before every grain had finished its turn")]
     private static partial void LogStopTimedOut(ILogger logger, string silo);
