@@ -30,7 +30,8 @@ public static class GridSiloServiceCollectionExtensions
         services.TryAddSingleton<Catalog>();
         services.TryAddSingleton<KernelRegistry>();
         services.TryAddSingleton<JobMonitor>();
-        services.AddOptions<TelemetryOptions>();
+        services.AddOptions<TelemetryOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
         services.TryAddSingleton(sp => new TelemetryExporter(
             sp.GetRequiredService<IOptions<TelemetryOptions>>(),
             sp.GetRequiredService<IOptions<SiloOptions>>(),
