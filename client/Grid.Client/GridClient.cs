@@ -82,7 +82,7 @@ public sealed class GridClient : IAsyncDisposable
     public async Task<TOut> SubmitAsync<TIn, TOut>(string kernel, TIn input, SubmitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        MapOptions.ThrowIfNotPositive(options?.Timeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.Timeout)}");
+        TimeLimit.ThrowIfNotPositive(options?.Timeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.Timeout)}");
         await CheckKernelAsync(kernel, typeof(TIn), typeof(TOut), cancellationToken).ConfigureAwait(false);
         var chunk = new Chunk(Guid.NewGuid(), 0, 0, kernel, new[] { input }) { ItemTimeout = options?.Timeout };
         using var activity = GridDiagnostics.Client.HasListeners()

@@ -36,8 +36,8 @@ public sealed record MapOptions
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
-        ThrowIfNotPositive(ItemTimeout, nameof(ItemTimeout));
-        ThrowIfNotPositive(JobTimeout, nameof(JobTimeout));
+        TimeLimit.ThrowIfNotPositive(ItemTimeout, nameof(ItemTimeout));
+        TimeLimit.ThrowIfNotPositive(JobTimeout, nameof(JobTimeout));
         if (ProgressInterval < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ProgressInterval), ProgressInterval, $"MapOptions.{nameof(ProgressInterval)} must not be negative.");
@@ -46,14 +46,6 @@ public sealed record MapOptions
         if (MaxInFlight < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxInFlight), MaxInFlight, $"MapOptions.{nameof(MaxInFlight)} must be 0 (automatic) or positive.");
-        }
-    }
-
-    internal static void ThrowIfNotPositive(TimeSpan? value, string name)
-    {
-        if (value is { } v && (v <= TimeSpan.Zero || v == Timeout.InfiniteTimeSpan))
-        {
-            throw new ArgumentOutOfRangeException(name, v, $"{name} must be a positive time span or null for no limit; got {v}.");
         }
     }
 }

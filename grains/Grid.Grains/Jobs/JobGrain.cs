@@ -65,8 +65,8 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
             throw new GridException($"Job {spec.JobId} has already been started.");
         }
 
-        ThrowIfNotPositive(spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
-        ThrowIfNotPositive(spec.JobTimeout, nameof(JobSpec.JobTimeout));
+        TimeLimit.ThrowIfNotPositive(spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
+        TimeLimit.ThrowIfNotPositive(spec.JobTimeout, nameof(JobSpec.JobTimeout));
         if (spec.MaxInFlight < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxInFlight, "MaxInFlight must be 0 (automatic) or positive.");
@@ -224,14 +224,6 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         _timeoutTimer?.Dispose();
         _cancellation.Dispose();
         return Task.CompletedTask;
-    }
-
-    private static void ThrowIfNotPositive(TimeSpan? value, string name)
-    {
-        if (value is { } v && v <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(name, v, $"{name} must be a positive time span or null for no limit; got {v}.");
-        }
     }
 
     private JobSpec Started() => _spec ?? throw new GridException($"Job {GrainId.Key} has not been started; call StartAsync first.");

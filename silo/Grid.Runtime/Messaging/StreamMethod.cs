@@ -116,30 +116,11 @@ internal sealed class StreamMethod<T> : GrainMethod
             return false;
         }
 
-        private sealed class StepCall(Enumerator enumerator, Step step) : GrainCall
+        private sealed class StepCall(Enumerator enumerator, Step step) : ValueCall<bool>
         {
-            public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
             public override string MethodName => enumerator.StepName(step);
 
-            public override Exception? Failure => Completion.Task.Exception?.InnerException;
-
-            public override Task InvokeAsync(object grain)
-            {
-                Task<bool> task;
-                try
-                {
-                    task = enumerator.RunStepAsync(grain, step);
-                }
-                catch (Exception exception)
-                {
-                    task = Task.FromException<bool>(exception);
-                }
-
-                return CallDelivery.CompleteAsync(task, Completion);
-            }
-
-            public override void Fail(Exception exception) => Completion.TrySetException(exception);
+            protected override Task<bool> Start(object grain) => enumerator.RunStepAsync(grain, step);
         }
 
         private string StepName(Step step) => $"{method.Name}.{step}";

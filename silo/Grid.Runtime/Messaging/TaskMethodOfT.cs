@@ -36,29 +36,10 @@ internal sealed class TaskMethod<T> : GrainMethod
         return _returnsValueTask ? new ValueTask<T>(call.Completion.Task) : call.Completion.Task;
     }
 
-    private sealed class Call(TaskMethod<T> method, object?[] arguments) : GrainCall
+    private sealed class Call(TaskMethod<T> method, object?[] arguments) : ValueCall<T>
     {
-        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
         public override string MethodName => method.Name;
 
-        public override Exception? Failure => Completion.Task.Exception?.InnerException;
-
-        public override Task InvokeAsync(object grain)
-        {
-            Task<T> task;
-            try
-            {
-                task = method._invoke(grain, arguments);
-            }
-            catch (Exception exception)
-            {
-                task = Task.FromException<T>(exception);
-            }
-
-            return CallDelivery.CompleteAsync(task, Completion);
-        }
-
-        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+        protected override Task<T> Start(object grain) => method._invoke(grain, arguments);
     }
 }
