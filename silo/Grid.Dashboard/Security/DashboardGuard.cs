@@ -33,6 +33,10 @@ internal sealed class DashboardGuard(RequestDelegate next, AccessToken? token)
         if (!HttpMethods.IsGet(context.Request.Method))
         {
             headers.Allow = HttpMethods.Get;
+
+            // The refused request's body is never read (the body limit is 0), so Kestrel drops the connection after this
+            // answer; saying so keeps a client from sending its next request down a connection that is about to close.
+            headers.Connection = "close";
             await WriteProblemAsync(context, StatusCodes.Status405MethodNotAllowed, "The dashboard is read-only: it answers GET requests only.").ConfigureAwait(false);
             return;
         }
