@@ -76,13 +76,14 @@ internal static class GridApp
     {
         var global = new GlobalOptions();
         var root = new RootCommand(
-            "Run Grid's kernels on an embedded silo and get every result as it completes.\n\n" + ExitCodes.HelpText)
+            "Run Grid's kernels on an embedded silo or a cluster and get every result as it completes.\n\n" + ExitCodes.HelpText)
         {
             PrimesCommand.Create(context, global),
             PiCommand.Create(context, global),
             TransformCommand.Create(context, global),
             BenchCommand.Create(context, global),
             KernelsCommand.Create(context, global),
+            StatusCommand.Create(context, global),
         };
         global.AddTo(root);
         return root;

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Grid.Client.Cluster;
+using Grid.Client.Connections;
+using Grid.Cluster;
 using Grid.Diagnostics;
 using Grid.Jobs;
 using Grid.Kernels;
@@ -20,27 +23,27 @@ namespace Grid.Client;
 /// </example>
 public sealed class GridClient : IAsyncDisposable
 {
-    private readonly ServiceProvider? _services;
-    private readonly Silo? _silo;
+    private readonly IGridConnection _connection;
     private readonly TimeProvider _time;
-    private readonly IWorkerGrain _worker;
     private Dictionary<string, KernelInfo>? _kernels;
     private int _disposed;
 
-    private GridClient(IGrainFactory grainFactory, TimeProvider time, ServiceProvider? services, Silo? silo)
+    private GridClient(IGridConnection connection, TimeProvider time)
     {
-        GrainFactory = grainFactory;
+        _connection = connection;
         _time = time;
-        _services = services;
-        _silo = silo;
-        _worker = grainFactory.GetGrain<IWorkerGrain>(0);
     }
 
     /// <summary>Gets the services of the embedded silo, or <see langword="null"/> when the silo runs elsewhere.</summary>
-    internal IServiceProvider? SiloServices => _services;
+    internal IServiceProvider? SiloServices => (_connection as EmbeddedConnection)?.Services;
 
-    /// <summary>Gets the grain factory of the silo this client talks to.</summary>
-    public IGrainFactory GrainFactory { get; }
+    /// <summary>Gets whether this client reaches a cluster through its broker rather than a silo in its own process.</summary>
+    public bool IsCluster => _connection is ClusterConnection;
+
+    /// <summary>Gets the grain factory of the embedded silo this client started.</summary>
+    /// <exception cref="InvalidOperationException">The client is connected to a cluster, whose grains are reached only through jobs.</exception>
+    public IGrainFactory GrainFactory => (_connection as EmbeddedConnection)?.GrainFactory
+        ?? throw new InvalidOperationException("A client connected to a cluster reaches its grains only through jobs (Map, SubmitAsync).");
 
     /// <summary>Starts a silo inside this process and returns a client connected to it.</summary>
     /// <param name="configure">Adds kernels and changes the silo's options; the built-in kernels are always there.</param>
@@ -55,7 +58,7 @@ public sealed class GridClient : IAsyncDisposable
             services.GetService<IStartupValidator>()?.Validate();
             var silo = services.GetRequiredService<Silo>();
             await silo.StartAsync(cancellationToken).ConfigureAwait(false);
-            var client = new GridClient(silo.GrainFactory, services.GetRequiredService<TimeProvider>(), services, silo);
+            var client = new GridClient(new EmbeddedConnection(silo, services), services.GetRequiredService<TimeProvider>());
             await client.GetKernelsAsync(cancellationToken).ConfigureAwait(false);
             return client;
         }
@@ -66,11 +69,38 @@ public sealed class GridClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Connects to a cluster of silos through its RabbitMQ broker; the returned client has the same API as an embedded one.</summary>
+    /// <param name="connection">The broker's AMQP URI, <c>amqp://user:password@host:5672/vhost</c> (<c>amqps://</c> for TLS); take it from configuration or the environment, not from code.</param>
+    /// <param name="options">The cluster's name and timings; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Stops trying to connect.</param>
+    /// <exception cref="ArgumentException">The URI or an option is not valid; the message names it.</exception>
+    /// <exception cref="GridException">The broker cannot be reached within <see cref="ClusterClientOptions.ConnectTimeout"/>, or refused the credentials.</exception>
+    public static async Task<GridClient> ConnectAsync(string connection, ClusterClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connection);
+        var settings = (options ?? new ClusterClientOptions()).ToClusterOptions(connection);
+        var problems = ClusterOptionsValidator.Check(settings).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems.Select(p => p.Replace(ClusterOptions.SectionName + ":", "ClusterClientOptions.", StringComparison.Ordinal))), nameof(options));
+        }
+
+        var cluster = await ClusterConnection.ConnectAsync(settings, options?.Logger, cancellationToken).ConfigureAwait(false);
+        return new GridClient(cluster, TimeProvider.System);
+    }
+
+    /// <summary>Lists the live silos with their worker slots and load: the embedded silo, or every silo of the cluster that sent a heartbeat lately.</summary>
+    public Task<IReadOnlyList<SiloStatus>> GetSilosAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _connection.GetSilosAsync(cancellationToken);
+    }
+
     /// <summary>Lists the kernels the silo can run, sorted by name.</summary>
     public async Task<IReadOnlyList<KernelInfo>> GetKernelsAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var kernels = await GrainFactory.GetGrain<IKernelCatalogGrain>(0).GetKernelsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var kernels = await _connection.GetKernelsAsync(cancellationToken).ConfigureAwait(false);
         _kernels = kernels.ToDictionary(k => k.Name, StringComparer.Ordinal);
         return kernels;
     }
@@ -91,7 +121,7 @@ public sealed class GridClient : IAsyncDisposable
         activity?.SetTag(GridTags.Kernel, kernel);
 
         // Stop waiting as soon as the caller cancels, even while the call still waits for a free worker (it then ends at once).
-        var result = await _worker.RunChunkAsync(chunk, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var result = await _connection.RunChunkAsync(chunk, typeof(TOut), cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.Errors?[0] is { } error)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -129,7 +159,7 @@ public sealed class GridClient : IAsyncDisposable
         return CreateJob<TIn, TOut>(kernel, options, (session, token) => session.FeedAsync(inputs, token), cancellationToken);
     }
 
-    /// <summary>Stops the embedded silo, if this client started one, letting running turns end for up to 10 seconds.</summary>
+    /// <summary>Stops the embedded silo, letting running turns end for up to 10 seconds; or, for a cluster client, cancels its running jobs and disconnects.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -137,15 +167,7 @@ public sealed class GridClient : IAsyncDisposable
             return;
         }
 
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_services is not null)
-        {
-            await _services.DisposeAsync().ConfigureAwait(false);
-        }
+        await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
     private GridJob<TOut> CreateJob<TIn, TOut>(
@@ -165,7 +187,7 @@ public sealed class GridClient : IAsyncDisposable
             Ordered = options.Ordered,
             MaxInFlight = options.MaxInFlight,
         };
-        var session = new MapSession<TIn, TOut>(GrainFactory.GetGrain<IJobGrain>(spec.JobId), spec, options, _time);
+        var session = new MapSession<TIn, TOut>(_connection.GetJob(spec.JobId), spec, options, _time);
         return new GridJob<TOut>(spec.JobId, (handle, enumeratorToken) => RunJobAsync(session, handle, feed, cancellationToken, enumeratorToken));
     }
 
@@ -196,7 +218,7 @@ public sealed class GridClient : IAsyncDisposable
             throw KernelNames.NotRegistered(kernel, _kernels.Keys);
         }
 
-        info.ThrowIfIncompatible(inputType, outputType);
+        _connection.CheckTypes(info, inputType, outputType);
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -1,5 +1,8 @@
+using Grid;
+using Grid.Cluster;
 using Grid.Dashboard.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +28,14 @@ try
             silo.AddDashboard(options => dashboard.Bind(options));
         }
     });
+    // With Grid:Cluster:Connection set (Grid__Cluster__Connection in the environment), the silo joins that cluster over RabbitMQ.
+    var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName);
+    if (!string.IsNullOrWhiteSpace(cluster[nameof(ClusterOptions.Connection)]))
+    {
+        builder.Services.Configure<ClusterOptions>(cluster);
+        builder.Services.AddGridCluster();
+    }
+
     using var host = builder.Build();
     await host.RunAsync();
     return 0;
@@ -42,4 +53,15 @@ catch (InvalidOperationException exception) when (exception.Message.StartsWith("
 {
     await Console.Error.WriteLineAsync($"grid-silo: {exception.Message}");
     return 2;
+}
+catch (GridException exception)
+{
+    // The broker refused the credentials, or another fault that trying again cannot mend.
+    await Console.Error.WriteLineAsync($"grid-silo: {exception.Message}");
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    // Stopped (SIGTERM, Ctrl+C) before the silo had started, for example while the broker was still unreachable.
+    return 0;
 }

@@ -47,6 +47,11 @@ internal static class BenchCommand
             var workload = BenchWorkloads.Create(name, count)
                 ?? throw UsageException.For(Name, $"unknown kernel '{name}'; known kernels: {string.Join(", ", BenchWorkloads.Known)}");
             var settings = global.Read(parseResult);
+            if (settings.Cluster is not null)
+            {
+                throw new UsageException($"grid {Name}: compares worker counts on an embedded silo, so it does not run on a cluster (unset --cluster and {GlobalOptions.ClusterVariable})");
+            }
+
             var maxWorkers = settings.Workers ?? Environment.ProcessorCount;
 
             var runs = await MeasureAsync(context, settings, workload, maxWorkers, cancellationToken);
@@ -88,7 +93,7 @@ internal static class BenchCommand
             for (var workers = 1; workers <= maxWorkers; workers++)
             {
                 status(string.Create(CultureInfo.InvariantCulture, $"{workers} {(workers == 1 ? "worker" : "workers")}"));
-                await using var client = await EmbeddedGrid.StartAsync(workers, cancellationToken);
+                await using var client = await GridConnector.StartEmbeddedAsync(workers, cancellationToken);
                 runs.Add(await workload.RunGridAsync(client, workers, options, context.TimeProvider, cancellationToken));
             }
         }

@@ -50,6 +50,38 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>The environment variable that names the cluster's broker when <c>--cluster</c> is not given.</summary>
+    public const string ClusterVariable = "GRID_CLUSTER";
+
+    /// <summary>The environment variable that names the cluster when <c>--cluster-name</c> is not given.</summary>
+    public const string ClusterNameVariable = "GRID_CLUSTER_NAME";
+
+    /// <summary>Gets the <c>--cluster</c> option.</summary>
+    public Option<string?> Cluster { get; } = new("--cluster")
+    {
+        Description = $"Run on a cluster of silos instead of an embedded one: the broker's AMQP URI, amqp://user:password@host:5672/vhost. Default: the {ClusterVariable} environment variable.",
+        HelpName = "URI",
+        Recursive = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (text is not null && Grid.Cluster.ClusterOptionsValidator.ConnectionError(text) is { } error)
+            {
+                result.AddError($"--cluster {error}");
+            }
+
+            return text;
+        },
+    };
+
+    /// <summary>Gets the <c>--cluster-name</c> option.</summary>
+    public Option<string?> ClusterName { get; } = new("--cluster-name")
+    {
+        Description = $"The cluster's name (its silos' Grid:Cluster:Name). Default: the {ClusterNameVariable} environment variable, else 'grid'.",
+        HelpName = "NAME",
+        Recursive = true,
+    };
+
     /// <summary>Adds the options to the root command, from which every subcommand inherits them.</summary>
     public void AddTo(Command root)
     {
@@ -59,6 +91,8 @@ internal sealed class GlobalOptions
         root.Options.Add(ItemTimeout);
         root.Options.Add(Timeout);
         root.Options.Add(Ordered);
+        root.Options.Add(Cluster);
+        root.Options.Add(ClusterName);
     }
 
     /// <summary>Reads the options' values from a parse result.</summary>
@@ -70,6 +104,12 @@ internal sealed class GlobalOptions
             parseResult.GetValue(Workers),
             parseResult.GetValue(ItemTimeout),
             parseResult.GetValue(Timeout),
-            parseResult.GetValue(Ordered));
+            parseResult.GetValue(Ordered))
+        {
+            Cluster = parseResult.GetValue(Cluster) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterVariable)),
+            ClusterName = parseResult.GetValue(ClusterName) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterNameVariable)) ?? "grid",
+        };
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

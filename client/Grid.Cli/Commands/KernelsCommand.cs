@@ -13,7 +13,7 @@ internal static class KernelsCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = global.Read(parseResult);
-            await using var client = await EmbeddedGrid.StartAsync(settings.Workers, cancellationToken);
+            await using var client = await GridConnector.ConnectAsync(settings, cancellationToken);
             var kernels = await client.GetKernelsAsync(cancellationToken);
             if (settings.Json)
             {

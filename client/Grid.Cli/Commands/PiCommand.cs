@@ -70,7 +70,7 @@ internal static class PiCommand
             var settings = global.Read(parseResult);
             var output = new JobOutput(context, settings);
             var total = new PiEstimate(0, 0);
-            await using var client = await EmbeddedGrid.StartAsync(settings.Workers, cancellationToken);
+            await using var client = await GridConnector.ConnectAsync(settings, cancellationToken);
             var report = await output.RunAsync(
                 client,
                 BuiltInKernels.MonteCarloPi,

@@ -63,7 +63,7 @@ internal static class PrimesCommand
                 cancellationToken);
             var settings = global.Read(parseResult);
             var output = new JobOutput(context, settings);
-            await using var client = await EmbeddedGrid.StartAsync(settings.Workers, cancellationToken);
+            await using var client = await GridConnector.ConnectAsync(settings, cancellationToken);
             var report = await output.RunAsync(client, BuiltInKernels.IsPrime, inputs, Format, observe: null, cancellationToken);
             return output.Finish(report);
         });

@@ -11,6 +11,12 @@ namespace Grid.Cli.Commands;
 /// <param name="Ordered">Whether results come in input order.</param>
 internal sealed record RunSettings(bool Json, int? Workers, TimeSpan? ItemTimeout, TimeSpan? JobTimeout, bool Ordered)
 {
+    /// <summary>Gets the cluster's broker URI, or <see langword="null"/> to run on an embedded silo.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>Gets the cluster's name.</summary>
+    public string ClusterName { get; init; } = "grid";
+
     /// <summary>Makes the options of a map job from these settings.</summary>
     public MapOptions ToMapOptions(IProgress<JobProgress>? progress = null) => new()
     {

@@ -64,7 +64,7 @@ internal static class TransformCommand
             }
 
             var requests = files.Select(file => new FileTransformRequest(file, Path.Combine(fullOut, Path.GetRelativePath(Path.GetFullPath(inDir), Path.GetDirectoryName(file)!)))).ToList();
-            await using var client = await EmbeddedGrid.StartAsync(settings.Workers, cancellationToken);
+            await using var client = await GridConnector.ConnectAsync(settings, cancellationToken);
             var report = await jobOutput.RunAsync(client, BuiltInKernels.FileTransform, ItemSource<FileTransformRequest>.Of(requests), format, observe: null, cancellationToken);
             return jobOutput.Finish(report);
         });

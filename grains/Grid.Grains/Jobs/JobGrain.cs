@@ -15,7 +15,13 @@ namespace Grid.Jobs;
 /// run one at a time on the activation's scheduler, so the job's state needs no locks.
 /// </remarks>
 [Reentrant]
-internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime runtime, JobMonitor monitor, IOptions<JobOptions> options, ILogger<JobGrain> logger)
+internal sealed partial class JobGrain(
+    KernelRegistry kernels,
+    IChunkDispatcher dispatcher,
+    IGrainRuntime runtime,
+    JobMonitor monitor,
+    IOptions<JobOptions> options,
+    ILogger<JobGrain> logger)
     : Grain, IJobGrain
 {
     private readonly JobOptions _options = options.Value;
@@ -25,7 +31,6 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
     private readonly Dictionary<string, WorkerUsage> _usage = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cancellation = new();
     private JobSpec? _spec;
-    private IWorkerGrain? _worker;
     private ChunkSizer? _sizer;
     private IDisposable? _timeoutTimer;
     private Activity? _activity;
@@ -74,8 +79,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
 
         kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
         _spec = spec;
-        _worker = GrainFactory.GetGrain<IWorkerGrain>(0);
-        _workers = runtime.GetMaxLocalWorkers<IWorkerGrain>();
+        _workers = Math.Max(1, dispatcher.WorkerSlots);
         _sizer = new ChunkSizer(_options.TargetChunkDuration, _options.MaxChunkSize);
         _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : _options.DefaultMaxInFlight;
         _maxChunkSize = Math.Max(1, _maxInFlight / (_workers * _options.ChunksPerWorker));
@@ -287,7 +291,7 @@ internal sealed partial class JobGrain(KernelRegistry kernels, IGrainRuntime run
         ChunkResult result;
         try
         {
-            result = await _worker!.RunChunkAsync(chunk, _cancellation.Token);
+            result = await dispatcher.RunAsync(chunk, _cancellation.Token);
         }
         catch (Exception exception)
         {

@@ -30,6 +30,7 @@ public static class GridSiloServiceCollectionExtensions
         services.TryAddSingleton<Catalog>();
         services.TryAddSingleton<KernelRegistry>();
         services.TryAddSingleton<JobMonitor>();
+        services.TryAddSingleton<IChunkDispatcher, LocalChunkDispatcher>();
         services.AddOptions<TelemetryOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
         services.TryAddSingleton(sp => new TelemetryExporter(

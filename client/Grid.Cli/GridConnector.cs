@@ -1,0 +1,36 @@
+using Grid.Cli.Commands;
+using Grid.Client;
+
+namespace Grid.Cli;
+
+/// <summary>Gives every command its client: connected to the cluster named by <c>--cluster</c> (or <c>GRID_CLUSTER</c>), or on an embedded silo.</summary>
+internal static class GridConnector
+{
+    /// <summary>Connects as the settings say; <c>--workers</c> sizes only an embedded silo, since a cluster's silos size themselves.</summary>
+    /// <exception cref="UsageException"><c>--workers</c> was given together with a cluster.</exception>
+    public static Task<GridClient> ConnectAsync(RunSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (settings.Cluster is { } cluster)
+        {
+            if (settings.Workers is not null)
+            {
+                throw new UsageException("--workers sizes the embedded silo; a cluster's silos set their own workers (Grid:Silo:MaxLocalWorkers)");
+            }
+
+            return GridClient.ConnectAsync(cluster, new ClusterClientOptions { Name = settings.ClusterName }, cancellationToken);
+        }
+
+        return StartEmbeddedAsync(settings.Workers, cancellationToken);
+    }
+
+    /// <summary>Starts an embedded silo with at most <paramref name="workers"/> kernels at once, or the silo's default (the core count) when <see langword="null"/>.</summary>
+    public static Task<GridClient> StartEmbeddedAsync(int? workers, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return workers is { } n
+            ? GridClient.StartEmbeddedAsync(silo => silo.Configure(o => o.MaxLocalWorkers = n), cancellationToken)
+            : GridClient.StartEmbeddedAsync(cancellationToken: cancellationToken);
+    }
+}

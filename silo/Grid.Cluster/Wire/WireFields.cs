@@ -1,0 +1,81 @@
+using Grid.Jobs;
+
+namespace Grid.Cluster.Wire;
+
+/// <summary>Reads and writes the Grid types that several messages carry: item errors and job summaries.</summary>
+internal static class WireFields
+{
+    public static void WriteError(WireWriter writer, ItemError error)
+    {
+        writer.Byte((byte)error.Status);
+        writer.String(error.Type);
+        writer.String(error.Message);
+        writer.String(error.Detail is { Length: > ChunkResultMessage.MaxDetail } detail ? detail[..ChunkResultMessage.MaxDetail] : error.Detail);
+    }
+
+    public static ItemError ReadError(ref WireReader reader)
+    {
+        var status = reader.Byte("error.status");
+        if (status is 0 or > (byte)ItemStatus.Cancelled)
+        {
+            throw new WireFormatException($"Field 'error.status' is {status}, not an item status of a failed item.");
+        }
+
+        return new ItemError((ItemStatus)status, reader.String("error.type"), reader.String("error.message"))
+        {
+            Detail = reader.OptionalString("error.detail"),
+        };
+    }
+
+    public static void WriteSummary(WireWriter writer, JobSummary summary)
+    {
+        writer.Guid(summary.JobId);
+        writer.String(summary.Kernel);
+        writer.Byte((byte)summary.Outcome);
+        writer.VarLong(summary.Total);
+        writer.VarLong(summary.Succeeded);
+        writer.VarLong(summary.Failed);
+        writer.VarLong(summary.TimedOut);
+        writer.VarLong(summary.Cancelled);
+        writer.TimeSpan(summary.WallTime);
+        writer.Count(summary.Workers.Count);
+        foreach (var worker in summary.Workers)
+        {
+            writer.String(worker.Worker);
+            writer.VarLong(worker.Chunks);
+            writer.VarLong(worker.Items);
+            writer.TimeSpan(worker.Busy);
+        }
+
+        writer.String(summary.Error);
+    }
+
+    public static JobSummary ReadSummary(ref WireReader reader)
+    {
+        var jobId = reader.Guid("summary.jobId");
+        var kernel = reader.String("summary.kernel");
+        var outcome = reader.Byte("summary.outcome");
+        if (outcome > (byte)JobOutcome.Failed)
+        {
+            throw new WireFormatException($"Field 'summary.outcome' is {outcome}, not a job outcome.");
+        }
+
+        var total = reader.VarLong("summary.total");
+        var succeeded = reader.VarLong("summary.succeeded");
+        var failed = reader.VarLong("summary.failed");
+        var timedOut = reader.VarLong("summary.timedOut");
+        var cancelled = reader.VarLong("summary.cancelled");
+        var wall = reader.TimeSpan("summary.wallTime");
+        var count = reader.Count("summary.workers", reader.Remaining);
+        var workers = new WorkerUsage[count];
+        for (var i = 0; i < count; i++)
+        {
+            workers[i] = new WorkerUsage(reader.String("worker.name"), reader.VarLong("worker.chunks"), reader.VarLong("worker.items"), reader.TimeSpan("worker.busy"));
+        }
+
+        return new JobSummary(jobId, kernel, (JobOutcome)outcome, total, succeeded, failed, timedOut, cancelled, wall, workers)
+        {
+            Error = reader.OptionalString("summary.error"),
+        };
+    }
+}
