@@ -219,7 +219,7 @@ internal sealed class RemoteJob : IJobGrain
 
         foreach (var (offset, length) in runs)
         {
-            var part = offset == 0 && length == result.Count ? result : Slice(result, offset, length);
+            var part = offset == 0 && length == result.Count ? result : result.Slice(offset, length);
             Tally(part);
             _results.Writer.TryWrite((part, message.Claim));
         }
@@ -275,9 +275,13 @@ internal sealed class RemoteJob : IJobGrain
         {
             foreach (var batch in _kept)
             {
-                if (batch.Sequence == reply.Sequence && batch.Claim == reply.Claim)
+                if (batch.Claim == reply.Claim && batch.Sequences.Contains(reply.Sequence))
                 {
-                    batch.Answer?.TrySetResult(reply.Error);
+                    if (reply.Error is not null || --batch.Unanswered == 0)
+                    {
+                        batch.Answer?.TrySetResult(reply.Error);
+                    }
+
                     return;
                 }
             }
@@ -334,13 +338,37 @@ internal sealed class RemoteJob : IJobGrain
         _claimed.TrySetResult(claim);
     }
 
-    private Task SendAsync(Batch batch, Claim claim)
+    /// <summary>Sends the batch's items that have no result yet, one message per run of them; the batch is answered once every run is.</summary>
+    private async Task SendAsync(Batch batch, Claim claim)
     {
-        batch.Claim = claim.Id;
-        batch.Sequence = Interlocked.Increment(ref _sequence);
-        batch.Answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var push = new PushMessage(JobId, claim.Id, batch.Sequence, batch.Start, batch.Items.Length, ItemCodec.Encode(batch.Items));
-        return _connection.Broker.PublishAsync(string.Empty, claim.OwnerInbox, push);
+        List<(int Offset, int Length)> runs;
+        lock (_gate)
+        {
+            runs = _ledger.Missing(batch.Start, batch.Items.Length);
+            batch.Claim = claim.Id;
+            batch.Answer = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            batch.Sequences = runs.Select(_ => Interlocked.Increment(ref _sequence)).ToList();
+            batch.Unanswered = runs.Count;
+            if (runs.Count == 0)
+            {
+                batch.Answer.TrySetResult(null);
+            }
+        }
+
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (offset, length) = runs[i];
+            var items = offset == 0 && length == batch.Items.Length ? batch.Items : Part(batch.Items, offset, length);
+            var push = new PushMessage(JobId, claim.Id, batch.Sequences[i], batch.Start + offset, length, ItemCodec.Encode(items));
+            await _connection.Broker.PublishAsync(string.Empty, claim.OwnerInbox, push).ConfigureAwait(false);
+        }
+    }
+
+    private static Array Part(Array items, int offset, int length)
+    {
+        var part = Array.CreateInstance(items.GetType().GetElementType()!, length);
+        Array.Copy(items, offset, part, 0, length);
+        return part;
     }
 
     private Task SendCompleteAsync(Claim claim)
@@ -365,29 +393,6 @@ internal sealed class RemoteJob : IJobGrain
         _cancelled += cancelled;
     }
 
-    private static ChunkResult Slice(ChunkResult result, int offset, int length)
-    {
-        Array? outputs = null;
-        if (result.Outputs is { } all)
-        {
-            outputs = Array.CreateInstance(all.GetType().GetElementType()!, length);
-            Array.Copy(all, offset, outputs, 0, length);
-        }
-
-        return new ChunkResult(
-            result.JobId,
-            result.ChunkId,
-            result.StartIndex + offset,
-            outputs,
-            result.Errors?[offset..(offset + length)],
-            result.Durations[offset..(offset + length)],
-            result.Worker,
-            result.Busy)
-        {
-            Started = result.Started,
-        };
-    }
-
     /// <summary>One silo's claim of the job.</summary>
     internal sealed class Claim(Guid id, string ownerInbox, string silo)
     {
@@ -401,7 +406,7 @@ internal sealed class RemoteJob : IJobGrain
         public TaskCompletionSource Superseded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>An input batch kept until all its items have results, with the claim and sequence number it was last sent under.</summary>
+    /// <summary>An input batch kept until all its items have results, with the claim and the sequence numbers of the runs it was last sent as.</summary>
     private sealed class Batch(long start, Array items)
     {
         public long Start => start;
@@ -412,7 +417,9 @@ internal sealed class RemoteJob : IJobGrain
 
         public Guid Claim { get; set; }
 
-        public long Sequence { get; set; }
+        public List<long> Sequences { get; set; } = [];
+
+        public int Unanswered { get; set; }
 
         public TaskCompletionSource<string?>? Answer { get; set; }
     }

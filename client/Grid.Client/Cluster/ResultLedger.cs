@@ -57,4 +57,32 @@ internal sealed class ResultLedger
 
         return runs;
     }
+
+    /// <summary>Gets the runs of items from <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1 that have no result yet, as offsets into that range.</summary>
+    public List<(int Offset, int Length)> Missing(long start, int count)
+    {
+        var runs = new List<(int, int)>();
+        var runStart = -1;
+        for (var i = 0; i < count; i++)
+        {
+            var index = start + i;
+            var missing = index >= Floor && !_above.Contains(index);
+            if (missing && runStart < 0)
+            {
+                runStart = i;
+            }
+            else if (!missing && runStart >= 0)
+            {
+                runs.Add((runStart, i - runStart));
+                runStart = -1;
+            }
+        }
+
+        if (runStart >= 0)
+        {
+            runs.Add((runStart, count - runStart));
+        }
+
+        return runs;
+    }
 }

@@ -34,6 +34,28 @@ public sealed record ChunkResult(
         return new ChunkResult(chunk.JobId, chunk.ChunkId, chunk.StartIndex, null, errors, new TimeSpan[chunk.Count], worker, TimeSpan.Zero);
     }
 
+    /// <summary>Takes the results of <paramref name="length"/> consecutive items from <paramref name="offset"/> on, as a chunk result of their own.</summary>
+    public ChunkResult Slice(int offset, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + length, Count, nameof(length));
+        Array? outputs = null;
+        if (Outputs is { } all)
+        {
+            outputs = Array.CreateInstance(all.GetType().GetElementType()!, length);
+            Array.Copy(all, offset, outputs, 0, length);
+        }
+
+        return this with
+        {
+            StartIndex = StartIndex + offset,
+            Outputs = outputs,
+            Errors = Errors?[offset..(offset + length)],
+            Durations = Durations[offset..(offset + length)],
+        };
+    }
+
     /// <summary>Counts the items of each status.</summary>
     public (int Ok, int Failed, int TimedOut, int Cancelled) CountByStatus()
     {

@@ -10,8 +10,8 @@ namespace Grid.Cluster.Silo;
 
 /// <summary>One job this silo owns for a remote client: feeds the client's input to a local job grain and streams the grain's results back under a credit window.</summary>
 /// <remarks>
-/// Item indices on the wire are the client's. A job claimed anew after its first silo died starts from the first input item that had
-/// no result yet, so the grain's indices are shifted by that item's index (<see cref="_offset"/>).
+/// Item indices on the wire are the client's. A job claimed anew after its first silo died gets only the items that had no result
+/// yet, in runs with gaps between them; the grain numbers its input densely, and <see cref="IndexMap"/> maps its indices back.
 /// </remarks>
 internal sealed partial class OwnedJob
 {
@@ -28,7 +28,7 @@ internal sealed partial class OwnedJob
     private readonly SemaphoreSlim _inputTurn = new(1, 1);
     private readonly TaskCompletionSource _endAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan? _jobTimeout;
-    private long _offset = -1;
+    private readonly IndexMap _indices = new();
     private volatile bool _heard;
     private volatile bool _dropped;
     private int _settled;
@@ -115,13 +115,9 @@ internal sealed partial class OwnedJob
             string? error = null;
             try
             {
-                if (Interlocked.CompareExchange(ref _offset, push.StartIndex, -1) == -1)
-                {
-                    LogFirstInput(_logger, JobId, push.StartIndex);
-                }
-
                 var items = ItemCodec.Decode(push.Items, _kernel.InputType, push.Count);
-                await _grain.PushAsync(new InputBatch(push.StartIndex - Interlocked.Read(ref _offset), items), _stop.Token).ConfigureAwait(false);
+                var start = _indices.Append(push.StartIndex, push.Count);
+                await _grain.PushAsync(new InputBatch(start, items), _stop.Token).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is GridException or ArgumentException)
             {
@@ -137,7 +133,6 @@ internal sealed partial class OwnedJob
         _heard = true;
         _ = RunInputTurnAsync(async () =>
         {
-            Interlocked.CompareExchange(ref _offset, complete.NextIndex, -1);
             await _grain.CompleteInputsAsync(complete.InputError).ConfigureAwait(false);
         });
     }
@@ -193,7 +188,10 @@ internal sealed partial class OwnedJob
             await foreach (var chunk in _grain.ReadResultsAsync(_stop.Token).ConfigureAwait(false))
             {
                 await _window.TakeAsync(chunk.Count, _stop.Token).ConfigureAwait(false);
-                await SendAsync(ChunkResultMessage.From(MessageKinds.Results, chunk, Claim, Math.Max(0, Interlocked.Read(ref _offset)))).ConfigureAwait(false);
+                foreach (var part in _indices.ToClient(chunk))
+                {
+                    await SendAsync(ChunkResultMessage.From(MessageKinds.Results, part.Result, Claim, part.Shift)).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception exception) when (!_dropped && exception is not BrokerUnavailableException and not OutOfMemoryException)
@@ -283,9 +281,6 @@ internal sealed partial class OwnedJob
         _owner.Forget(this);
         await Delivery.AckAsync().ConfigureAwait(false);
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} takes its first input at item {Index}")]
-    private static partial void LogFirstInput(ILogger logger, Guid jobId, long index);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ended {Outcome} with {Total} items")]
     private static partial void LogEnded(ILogger logger, Guid jobId, JobOutcome outcome, long total);
