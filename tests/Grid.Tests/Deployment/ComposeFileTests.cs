@@ -6,7 +6,7 @@ namespace Grid.Tests.Deployment;
 /// <summary>The compose file is valid as written, and refuses to run without the credentials it must be given.</summary>
 public sealed class ComposeFileTests
 {
-    private static readonly string ComposeFile = Path.Combine(RepositoryRoot(), "docker-compose.yml");
+    private static readonly string ComposeFile = RepositoryPaths.Combine("docker-compose.yml");
 
     [Fact]
     public async Task Config_WithDashboardToken_IsValid()
@@ -63,18 +63,5 @@ public sealed class ComposeFileTests
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Grid.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Grid.sln not found above the test's directory.");
     }
 }
