@@ -6,13 +6,15 @@ namespace Grid.Tests;
 /// <summary>Runs a command-line tool to completion for a test and hands back its exit code and output.</summary>
 internal static class ToolRunner
 {
-    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>; the environment changes set (a value) or remove (null) variables.</summary>
+    /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/> and <paramref name="standardInput"/> (none by default);
+    /// the environment changes set (a value) or remove (null) variables.</summary>
     /// <exception cref="TimeoutException">The tool was still running after <see cref="TestLimits.Hang"/>; it is killed, as on cancellation.</exception>
     public static async Task<ToolResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null,
+        string? standardInput = null,
         CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(fileName)
@@ -41,6 +43,11 @@ internal static class ToolRunner
 
         using var process = Process.Start(start)
             ?? throw new InvalidOperationException($"could not start {fileName}");
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
