@@ -6,7 +6,7 @@
 #   scripts/rabbitmq.sh start [SECONDS]      start the broker unless it answers; wait until it accepts AMQP (default 60 s)
 #   scripts/rabbitmq.sh stop                 stop the broker and its Erlang VM
 #   scripts/rabbitmq.sh restart-app          stop and start the broker application in its running VM: every connection
-#                                            is closed and every queue process restarts (about 1.3 s here)
+#                                            is closed and every queue process restarts (about 3 s here, ready again)
 #   scripts/rabbitmq.sh test-user [VHOST]    create or update the user grid-test with a new random password on VHOST
 #                                            (default grid-test) and print its AMQP URI on stdout
 #   scripts/rabbitmq.sh test-env [VHOST]     print "export GRID_TEST_RABBITMQ=..." for: eval "$(scripts/rabbitmq.sh test-env)"

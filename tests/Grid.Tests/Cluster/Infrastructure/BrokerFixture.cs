@@ -80,7 +80,8 @@ public sealed class BrokerFixture : IAsyncLifetime
     /// <remarks>
     /// Every client connection is closed and every queue process stops and starts again (durable queues come back with
     /// their persistent messages, transient ones are gone), as in a full restart; the Erlang VM stays up, which makes it
-    /// about 1.3 s here against about 8 s for <see cref="StopBrokerAsync"/> plus <see cref="StartBrokerAsync"/>.
+    /// about 3 s here until the broker accepts connections again, against about 8.5 s for <see cref="StopBrokerAsync"/>
+    /// plus <see cref="StartBrokerAsync"/>.
     /// </remarks>
     public Task RestartBrokerAsync(CancellationToken cancellationToken = default) => RunScriptAsync(cancellationToken, "restart-app");
 
