@@ -4,9 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: docker-compose validates docker-compose.yml (no Docker engine is needed). Each capability that needs a real component
-# (the RabbitMQ broker, Chromium for the dashboard test) adds its package here.
-packages=(docker-compose chromium)
+# Debian packages the tests use: docker-compose validates docker-compose.yml (no Docker engine is needed), Chromium drives
+# the dashboard test, rabbitmq-server is the broker the cluster tests run silos against (Erlang comes with it as Depends).
+packages=(docker-compose chromium rabbitmq-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -17,6 +17,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" \
     || { echo "could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
 fi
+
+# The cluster tests need a running broker on loopback and credentials of their own: a user grid-test on the virtual host
+# grid-test with a new random password each run, handed to the tests as GRID_TEST_RABBITMQ (never guest, which
+# RabbitMQ refuses off loopback anyway). The tests' broker fixture restarts the broker through the same script.
+bash scripts/rabbitmq.sh start 60 || { echo "the RabbitMQ broker did not start; the cluster tests cannot run"; echo "0 passed, 1 failed"; exit 1; }
+GRID_TEST_RABBITMQ=$(bash scripts/rabbitmq.sh test-user grid-test) \
+  || { echo "could not create the RabbitMQ test user"; echo "0 passed, 1 failed"; exit 1; }
+export GRID_TEST_RABBITMQ
 
 command -v dotnet >/dev/null || { echo "the .NET SDK is not on PATH"; echo "0 passed, 1 failed"; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -1,0 +1,369 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Grid.Tests.TestKernels;
+
+namespace Grid.Tests.Cluster;
+
+/// <summary>One real silo program (<c>grid-silo</c>) running as a child process of the test, its output kept for waits and assertion messages.</summary>
+/// <remarks>
+/// The silo runs from the folder its project builds to (recorded in <c>grid-silo.path</c> next to the test assembly), with
+/// the dashboard off, workstation GC and single-line console logs, so each log message is one line to match. Disposing
+/// kills it if it still runs; <see cref="ChildProcessLauncher"/> makes sure it dies with the test host in any case.
+/// </remarks>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    /// <summary>The text of the log line a silo writes once it has joined its cluster.</summary>
+    public const string JoinedClusterLine = "joined cluster";
+
+    /// <summary>The text of the log line the .NET host writes once the silo has started (in or out of a cluster).</summary>
+    public const string HostStartedLine = "Application started";
+
+    private static readonly Lazy<string> ProgramPath = new(FindProgram);
+
+    private readonly Process process;
+    private readonly Lock gate = new();
+    private readonly List<string> lines = [];
+    private readonly List<LineWaiter> waiters = [];
+    private readonly Task<int> exited;
+    private int? exitCode;
+
+    private SiloProcess(string name, Process process)
+    {
+        Name = name;
+        this.process = process;
+        Id = process.Id;
+        process.OutputDataReceived += (_, e) => OnLine(e.Data, "out");
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data, "err");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        exited = WatchExitAsync();
+    }
+
+    /// <summary>The silo's name, as given in its options.</summary>
+    public string Name { get; }
+
+    /// <summary>The process id.</summary>
+    public int Id { get; }
+
+    /// <summary>Whether the process has exited and all of its output has been read.</summary>
+    public bool HasExited => ExitCode is not null;
+
+    /// <summary>The exit code, once <see cref="HasExited"/>: 0 after a graceful stop, 137 after <see cref="KillHard"/>.</summary>
+    public int? ExitCode
+    {
+        get
+        {
+            lock (gate)
+            {
+                return exitCode;
+            }
+        }
+    }
+
+    /// <summary>How many lines the silo has printed so far: pass it to <see cref="WaitForLineAsync"/> to wait only for later lines.</summary>
+    public int LineCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return lines.Count;
+            }
+        }
+    }
+
+    /// <summary>Every line the silo printed so far (standard error lines start with <c>[err]</c>).</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. lines];
+            }
+        }
+    }
+
+    /// <summary>The silo's output so far as one text under a heading naming it, for assertion messages.</summary>
+    public string Log
+    {
+        get
+        {
+            int? code;
+            string[] snapshot;
+            lock (gate)
+            {
+                code = exitCode;
+                snapshot = [.. lines];
+            }
+
+            var text = new StringBuilder();
+            text.Append(CultureInfo.InvariantCulture, $"--- silo {Name} (pid {Id}{(code is null ? "" : $", exited with {code}")}) ---\n");
+            foreach (var line in snapshot)
+            {
+                text.Append(line).Append('\n');
+            }
+
+            return text.ToString();
+        }
+    }
+
+    /// <summary>The full path of the silo program the tests run.</summary>
+    public static string ProgramFile => ProgramPath.Value;
+
+    /// <summary>Starts a silo program with <paramref name="options"/>; it runs until the test terminates, kills or disposes it.</summary>
+    public static async Task<SiloProcess> StartAsync(SiloProcessOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var program = ProgramFile;
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            // The host's content root is the working folder: appsettings.json is read from there.
+            WorkingDirectory = Path.GetDirectoryName(program)!,
+        };
+        start.ArgumentList.Add(program);
+        foreach (var argument in options.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Nothing of the test run's own configuration leaks in: no Grid settings, no OTLP exporter, no ASP.NET Core URLs.
+        foreach (var name in start.Environment.Keys.Where(IsInheritedSetting).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        var environment = start.Environment;
+        environment["DOTNET_gcServer"] = "0";
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        environment["Logging__Console__FormatterName"] = "simple";
+        environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
+        environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        environment["Grid__Silo__Name"] = options.Name;
+        environment["Grid__Silo__MaxLocalWorkers"] = options.MaxLocalWorkers.ToString(CultureInfo.InvariantCulture);
+        environment["Grid__Dashboard__Enabled"] = "false";
+        if (options.ClusterConnection is not null)
+        {
+            environment["Grid__Cluster__Connection"] = options.ClusterConnection;
+        }
+
+        if (options.ClusterName is not null)
+        {
+            environment["Grid__Cluster__Name"] = options.ClusterName;
+        }
+
+        foreach (var (name, value) in options.Settings)
+        {
+            environment[name] = value;
+        }
+
+        var process = await ChildProcessLauncher.StartAsync(start);
+        process.StandardInput.Close();
+        return new SiloProcess(options.Name, process);
+    }
+
+    /// <summary>Waits until the silo prints a line containing <paramref name="text"/> (ordinal), at or after line <paramref name="fromLine"/>, and returns it.</summary>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>; the message holds the silo's log.</exception>
+    /// <exception cref="InvalidOperationException">The silo exited without printing such a line; the message holds its log.</exception>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout, int fromLine = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        LineWaiter? waiter = null;
+        lock (gate)
+        {
+            for (var i = Math.Max(fromLine, 0); i < lines.Count; i++)
+            {
+                if (lines[i].Contains(text, StringComparison.Ordinal))
+                {
+                    return lines[i];
+                }
+            }
+
+            if (exitCode is null)
+            {
+                waiter = new LineWaiter(text);
+                waiters.Add(waiter);
+            }
+        }
+
+        if (waiter is null)
+        {
+            throw ExitedBefore(text);
+        }
+
+        try
+        {
+            return await waiter.Found.Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"silo {Name} printed no line containing '{text}' within {timeout.TotalSeconds:0.#} s.\n{Log}", exception);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                waiters.Remove(waiter);
+            }
+        }
+    }
+
+    /// <summary>Waits until the silo has exited and returns its exit code.</summary>
+    /// <exception cref="TimeoutException">It still runs after <paramref name="timeout"/> (it is left running).</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            return await exited.WaitAsync(timeout);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"silo {Name} still runs after {timeout.TotalSeconds:0.#} s.\n{Log}", exception);
+        }
+    }
+
+    /// <summary>Kills the silo at once with SIGKILL, as <c>kill -9</c> does: no graceful leave, its unacknowledged work stays with the broker.</summary>
+    public void KillHard()
+    {
+        try
+        {
+            process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // It has exited already.
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager or <c>docker stop</c> does, and waits until the silo exits.</summary>
+    /// <returns>The exit code: 0 when the silo left gracefully.</returns>
+    /// <exception cref="TimeoutException">It still ran after <paramref name="timeout"/> (default <see cref="TestLimits.Hang"/>); it is then killed.</exception>
+    public async Task<int> TerminateAsync(TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TestLimits.Hang;
+        if (!exited.IsCompleted)
+        {
+            var kill = await ToolRunner.RunAsync("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]);
+            if (kill.ExitCode != 0 && !exited.IsCompleted)
+            {
+                throw new InvalidOperationException($"kill -TERM {Id} failed: {kill.AllOutput}\n{Log}");
+            }
+        }
+
+        try
+        {
+            return await exited.WaitAsync(limit);
+        }
+        catch (TimeoutException exception)
+        {
+            KillHard();
+            throw new TimeoutException($"silo {Name} did not exit within {limit.TotalSeconds:0.#} s of SIGTERM; killed.\n{Log}", exception);
+        }
+    }
+
+    /// <summary>Kills the silo if it still runs and waits until it is gone.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        KillHard();
+        try
+        {
+            await exited.WaitAsync(TestLimits.Hang);
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    private static bool IsInheritedSetting(string name) =>
+        name.StartsWith("Grid__", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("Logging__", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("DOTNET_URLS", StringComparison.OrdinalIgnoreCase);
+
+    private static string DotnetHost()
+    {
+        // The test host itself runs under the SDK's dotnet; use the same one rather than whatever PATH finds first.
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    }
+
+    private static string FindProgram()
+    {
+        var record = Path.Combine(AppContext.BaseDirectory, "grid-silo.path");
+        if (!File.Exists(record))
+        {
+            throw new InvalidOperationException($"{record} is missing: build the tests with their project (dotnet build tests/Grid.Tests), which builds silo/Grid.Silo and records where it is.");
+        }
+
+        var program = File.ReadAllText(record).Trim();
+        return File.Exists(program)
+            ? program
+            : throw new InvalidOperationException($"the silo program {program} named in {record} is missing: rebuild the tests (dotnet build tests/Grid.Tests).");
+    }
+
+    private async Task<int> WatchExitAsync()
+    {
+        // Completes once the process has exited and both output streams have been read to their end.
+        await process.WaitForExitAsync();
+        var code = process.ExitCode;
+        ChildProcessLauncher.Forget(process);
+        List<LineWaiter> waiting;
+        lock (gate)
+        {
+            // Set under the lock, so a waiter is either seen here or sees the exit itself.
+            exitCode = code;
+            waiting = [.. waiters];
+        }
+
+        foreach (var waiter in waiting)
+        {
+            waiter.Found.TrySetException(ExitedBefore(waiter.Text));
+        }
+
+        return code;
+    }
+
+    private InvalidOperationException ExitedBefore(string text) =>
+        new($"silo {Name} exited with code {ExitCode} without printing a line containing '{text}'.\n{Log}");
+
+    private void OnLine(string? line, string stream)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        var entry = stream == "err" ? "[err] " + line : line;
+        lock (gate)
+        {
+            lines.Add(entry);
+            foreach (var waiter in waiters)
+            {
+                if (entry.Contains(waiter.Text, StringComparison.Ordinal))
+                {
+                    waiter.Found.TrySetResult(entry);
+                }
+            }
+        }
+    }
+
+    /// <summary>A pending <see cref="WaitForLineAsync"/>: the text it looks for and the line once seen.</summary>
+    private sealed class LineWaiter(string text)
+    {
+        public string Text { get; } = text;
+
+        public TaskCompletionSource<string> Found { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
