@@ -168,10 +168,23 @@ public sealed class GridClient : IAsyncDisposable
     /// <exception cref="ArgumentException">The folder does not exist, the target is not an http or https URL, or an option is out of range; the message names it.</exception>
     public GridJob<FetchResult> Upload(string folder, string targetUrl, UploadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var (full, target) = UploadFiles.Check(folder, targetUrl);
+        var (full, _) = UploadFiles.Check(folder, targetUrl);
         options ??= new UploadOptions();
-        var files = UploadFiles.Enumerate(full, options.Recursive);
-        return CreateFetchJob(FetchJobs.Upload, options, settings => settings with { UploadFolder = full, UploadTarget = target }, (session, token) => session.FeedAsync(files, token), cancellationToken);
+        return Upload(folder, UploadFiles.Enumerate(full, options.Recursive), targetUrl, options, cancellationToken);
+    }
+
+    /// <summary>Sends the given files of <paramref name="folder"/> to <paramref name="targetUrl"/>, one streamed request per file with bounded concurrency; enumerate the returned job to get each file's result as it completes.</summary>
+    /// <param name="folder">The folder the files are in; it must be on the silo's machine and allowed by its <c>Grid:Fetch:UploadRoots</c> (the embedded silo allows any).</param>
+    /// <param name="files">The files' paths relative to <paramref name="folder"/>, with <c>/</c> between folders; read lazily. A path leading outside the folder is that item's error.</param>
+    /// <param name="targetUrl">Where each file goes: its relative path replaces <c>{path}</c> in the URL, or is appended after a <c>/</c>.</param>
+    /// <param name="options">How the requests are made; <see langword="null"/> for the defaults (PUT). <see cref="UploadOptions.Recursive"/> is not used.</param>
+    /// <param name="cancellationToken">Cancels the job: waiting files are dropped and uploads in flight are aborted.</param>
+    /// <exception cref="ArgumentException">The folder does not exist, the target is not an http or https URL, or an option is out of range; the message names it.</exception>
+    public GridJob<FetchResult> Upload(string folder, IEnumerable<string> files, string targetUrl, UploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var (full, target) = UploadFiles.Check(folder, targetUrl);
+        return CreateFetchJob(FetchJobs.Upload, options ?? new UploadOptions(), settings => settings with { UploadFolder = full, UploadTarget = target }, (session, token) => session.FeedAsync(files, token), cancellationToken);
     }
 
     /// <summary>Stops the embedded silo, if this client started one, letting running turns end for up to 10 seconds.</summary>
