@@ -43,7 +43,7 @@ public abstract record HttpJobOptions
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Gets the most inputs the job holds that were read and not yet delivered as results; this bounds its memory.</summary>
-    /// <value>The default value is 0: four times <see cref="MaxConcurrency"/>, at least 4,096.</value>
+    /// <value>The default value is 0: four times <see cref="MaxConcurrency"/> plus 8,192.</value>
     public int MaxInFlight { get; init; }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>

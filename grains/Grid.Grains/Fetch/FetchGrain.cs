@@ -70,7 +70,9 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
         var settings = job.Settings;
         _concurrency = settings.MaxConcurrency;
         _perHost = settings.MaxPerHost > 0 ? Math.Min(settings.MaxPerHost, _concurrency) : _concurrency;
-        _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : Math.Max(4 * _concurrency, 4096);
+        // By default room for a few rounds of requests plus two of the client's largest batches (4,096), so that the next batch is
+        // taken while requests still run, never only once the job has drained.
+        _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : (4 * _concurrency) + 8192;
         _startedAt = runtime.TimeProvider.GetTimestamp();
         if (spec.JobTimeout is { } timeout)
         {
