@@ -21,18 +21,8 @@ internal sealed class SlowServer : IAsyncDisposable
 
     public static async Task<SlowServer> StartAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown."))
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(SlowServer).Assembly.Location);
-        }
-
-        start.ArgumentList.Add(SlowServerScenario.ScenarioName);
+        var start = ScenarioProcess.StartInfo(SlowServerScenario.ScenarioName);
+        start.RedirectStandardInput = true;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the benchmark server.");
         while (await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
