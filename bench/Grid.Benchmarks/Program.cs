@@ -1,8 +1,9 @@
 using Grid.Benchmarks;
+using Grid.Benchmarks.Io;
 using Grid.Benchmarks.Scenarios;
 
-IScenario[] measured = [new ScalingScenario(), new OverheadScenario(), new MemoryScenario(), new LatencyScenario(), new TracingScenario(), new DashboardScenario()];
-IScenario[] scenarios = [.. measured, new AllScenario(measured)];
+IScenario[] measured = [new ScalingScenario(), new OverheadScenario(), new MemoryScenario(), new LatencyScenario(), new TracingScenario(), new DashboardScenario(), new FetchScenario(), new UploadScenario()];
+IScenario[] scenarios = [.. measured, new AllScenario(measured), new SlowServerScenario()];
 
 BenchArgs parsed;
 try

@@ -81,6 +81,8 @@ internal static class GridApp
             PrimesCommand.Create(context, global),
             PiCommand.Create(context, global),
             TransformCommand.Create(context, global),
+            FetchCommand.Create(context, global),
+            UploadCommand.Create(context, global),
             BenchCommand.Create(context, global),
             KernelsCommand.Create(context, global),
             StatusCommand.Create(context, global),

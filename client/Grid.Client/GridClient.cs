@@ -3,6 +3,7 @@ using Grid.Client.Cluster;
 using Grid.Client.Connections;
 using Grid.Cluster;
 using Grid.Diagnostics;
+using Grid.Fetch;
 using Grid.Jobs;
 using Grid.Kernels;
 using Grid.Runtime.Hosting;
@@ -51,7 +52,11 @@ public sealed class GridClient : IAsyncDisposable
     /// <exception cref="OptionsValidationException">A silo setting is out of range; the message names it.</exception>
     public static async Task<GridClient> StartEmbeddedAsync(Action<ISiloBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
-        var services = new ServiceCollection().AddGridSilo(configure).BuildServiceProvider();
+        // The embedded silo is this process, run by this user: its jobs may use any folder the process can (configure may narrow that).
+        var services = new ServiceCollection()
+            .Configure<FetchPolicyOptions>(o => o.AllowAnyFolder = true)
+            .AddGridSilo(configure)
+            .BuildServiceProvider();
         try
         {
             // Check every setting now: an embedded silo has no host to run the start-up validation.
@@ -159,6 +164,59 @@ public sealed class GridClient : IAsyncDisposable
         return CreateJob<TIn, TOut>(kernel, options, (session, token) => session.FeedAsync(inputs, token), cancellationToken);
     }
 
+    /// <summary>GETs every URL with bounded concurrency, read lazily as the job makes room; enumerate the returned job to get each request's result as it completes.</summary>
+    /// <param name="urls">The URLs; read once, in order, never all held at once. A malformed or denied URL is that item's error.</param>
+    /// <param name="options">How the requests are made and what becomes of the bodies; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the job: waiting requests are dropped and requests in flight are aborted.</param>
+    /// <returns>The job; each result's value is a <see cref="FetchResult"/>, for failed requests too (with the reason), and its summary counts failures by reason.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="urls"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public GridJob<FetchResult> Fetch(IEnumerable<string> urls, FetchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        return CreateFetchJob<FetchOptions>(FetchJobs.Fetch, options ?? new FetchOptions(), settings => settings, (session, token) => session.FeedAsync(urls, token), cancellationToken);
+    }
+
+    /// <summary>GETs every URL of an asynchronous sequence with bounded concurrency, read lazily as the job makes room; enumerate the returned job to get each request's result as it completes.</summary>
+    /// <param name="urls">The URLs; read once, in order, never all held at once. A malformed or denied URL is that item's error.</param>
+    /// <param name="options">How the requests are made and what becomes of the bodies; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the job: waiting requests are dropped and requests in flight are aborted.</param>
+    /// <returns>The job; each result's value is a <see cref="FetchResult"/>, for failed requests too (with the reason), and its summary counts failures by reason.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="urls"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public GridJob<FetchResult> Fetch(IAsyncEnumerable<string> urls, FetchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        return CreateFetchJob<FetchOptions>(FetchJobs.Fetch, options ?? new FetchOptions(), settings => settings, (session, token) => session.FeedAsync(urls, token), cancellationToken);
+    }
+
+    /// <summary>Sends every file of <paramref name="folder"/> to <paramref name="targetUrl"/>, one streamed request per file with bounded concurrency; enumerate the returned job to get each file's result as it completes.</summary>
+    /// <param name="folder">The folder whose files are sent (with its subfolders unless <see cref="UploadOptions.Recursive"/> is off); it must be on the silo's machine and allowed by its <c>Grid:Fetch:UploadRoots</c> (the embedded silo allows any).</param>
+    /// <param name="targetUrl">Where each file goes: its path relative to <paramref name="folder"/> replaces <c>{path}</c> in the URL, or is appended after a <c>/</c>.</param>
+    /// <param name="options">How the requests are made; <see langword="null"/> for the defaults (PUT).</param>
+    /// <param name="cancellationToken">Cancels the job: waiting files are dropped and uploads in flight are aborted.</param>
+    /// <exception cref="ArgumentException">The folder does not exist, the target is not an http or https URL, or an option is out of range; the message names it.</exception>
+    public GridJob<FetchResult> Upload(string folder, string targetUrl, UploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var (full, _) = UploadFiles.Check(folder, targetUrl);
+        options ??= new UploadOptions();
+        return Upload(folder, UploadFiles.Enumerate(full, options.Recursive), targetUrl, options, cancellationToken);
+    }
+
+    /// <summary>Sends the given files of <paramref name="folder"/> to <paramref name="targetUrl"/>, one streamed request per file with bounded concurrency; enumerate the returned job to get each file's result as it completes.</summary>
+    /// <param name="folder">The folder the files are in; it must be on the silo's machine and allowed by its <c>Grid:Fetch:UploadRoots</c> (the embedded silo allows any).</param>
+    /// <param name="files">The files' paths relative to <paramref name="folder"/>, with <c>/</c> between folders; read lazily. A path leading outside the folder is that item's error.</param>
+    /// <param name="targetUrl">Where each file goes: its relative path replaces <c>{path}</c> in the URL, or is appended after a <c>/</c>.</param>
+    /// <param name="options">How the requests are made; <see langword="null"/> for the defaults (PUT). <see cref="UploadOptions.Recursive"/> is not used.</param>
+    /// <param name="cancellationToken">Cancels the job: waiting files are dropped and uploads in flight are aborted.</param>
+    /// <exception cref="ArgumentException">The folder does not exist, the target is not an http or https URL, or an option is out of range; the message names it.</exception>
+    public GridJob<FetchResult> Upload(string folder, IEnumerable<string> files, string targetUrl, UploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var (full, target) = UploadFiles.Check(folder, targetUrl);
+        return CreateFetchJob(FetchJobs.Upload, options ?? new UploadOptions(), settings => settings with { UploadFolder = full, UploadTarget = target }, (session, token) => session.FeedAsync(files, token), cancellationToken);
+    }
+
     /// <summary>Stops the embedded silo, letting running turns end for up to 10 seconds; or, for a cluster client, cancels its running jobs and disconnects.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -187,7 +245,40 @@ public sealed class GridClient : IAsyncDisposable
             Ordered = options.Ordered,
             MaxInFlight = options.MaxInFlight,
         };
-        var session = new MapSession<TIn, TOut>(_connection.GetJob(spec.JobId), spec, options, _time);
+        return StartJob(_connection.GetJob(spec), spec, options, feed, cancellationToken);
+    }
+
+    private GridJob<FetchResult> CreateFetchJob<TOptions>(
+        string kind,
+        TOptions options,
+        Func<FetchJobSettings, FetchJobSettings> complete,
+        Func<MapSession<string, FetchResult>, CancellationToken, Task> feed,
+        CancellationToken cancellationToken)
+        where TOptions : HttpJobOptions
+    {
+        ThrowIfDisposed();
+        options.Validate();
+        var mapOptions = options.ToMapOptions();
+        var spec = new JobSpec(Guid.NewGuid(), kind, typeof(string), typeof(FetchResult))
+        {
+            JobTimeout = mapOptions.JobTimeout,
+            Ordered = mapOptions.Ordered,
+            MaxInFlight = mapOptions.MaxInFlight,
+            Fetch = complete(options.ToSettings()),
+        };
+
+        // The same protocol and session as a map job; only the grain differs.
+        return StartJob(_connection.GetJob(spec), spec, mapOptions, feed, cancellationToken);
+    }
+
+    private GridJob<TOut> StartJob<TIn, TOut>(
+        IJobGrain job,
+        JobSpec spec,
+        MapOptions options,
+        Func<MapSession<TIn, TOut>, CancellationToken, Task> feed,
+        CancellationToken cancellationToken)
+    {
+        var session = new MapSession<TIn, TOut>(job, spec, options, _time);
         return new GridJob<TOut>(spec.JobId, (handle, enumeratorToken) => RunJobAsync(session, handle, feed, cancellationToken, enumeratorToken));
     }
 

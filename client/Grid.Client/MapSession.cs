@@ -223,9 +223,10 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
 
     private static ItemResult<TOut> ToItem(ChunkResult chunk, TOut[]? outputs, int i)
     {
+        // A kernel leaves a failed item's output at its default; fetch and upload jobs describe a failed request there, so it is passed on.
         var error = chunk.Errors?[i];
-        var value = error is not null ? default
-            : outputs is not null ? outputs[i]
+        var value = outputs is not null ? outputs[i]
+            : error is not null ? default
             : (TOut?)chunk.Outputs?.GetValue(i);
         return new ItemResult<TOut>(chunk.StartIndex + i, value, error, chunk.Durations[i], chunk.Worker);
     }

@@ -64,20 +64,8 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
 
     private static async Task<ChildRun> RunChildAsync(string scenario, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown."))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        // Run from 'dotnet Grid.Benchmarks.dll' the host is dotnet itself and needs the assembly; the apphost does not.
-        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(AllScenario).Assembly.Location);
-        }
-
-        start.ArgumentList.Add(scenario);
+        var start = ScenarioProcess.StartInfo(scenario);
+        start.RedirectStandardError = true;
 
         var lines = new List<string>();
         var clock = Stopwatch.GetTimestamp();

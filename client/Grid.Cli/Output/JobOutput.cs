@@ -18,7 +18,7 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
     private static readonly TimeSpan SummaryGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs <paramref name="kernel"/> over <paramref name="inputs"/>, writing each result; <paramref name="observe"/> sees each result too.</summary>
-    public async Task<JobReport> RunAsync<TIn, TOut>(
+    public Task<JobReport> RunAsync<TIn, TOut>(
         GridClient client,
         string kernel,
         ItemSource<TIn> inputs,
@@ -28,10 +28,25 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(inputs);
+        return RunAsync(kernel, inputs, progress => client.Map<TIn, TOut>(kernel, inputs.Enumerate(), settings.ToMapOptions(progress), cancellationToken), format, observe, cancellationToken);
+    }
+
+    /// <summary>Runs the job <paramref name="start"/> makes (given the progress receiver), writing each result under the name <paramref name="kernel"/>.</summary>
+    /// <remarks>For jobs other than a map, such as fetch and upload; <paramref name="inputs"/> gives the count and each result's input.</remarks>
+    public async Task<JobReport> RunAsync<TIn, TOut>(
+        string kernel,
+        ItemSource<TIn> inputs,
+        Func<IProgress<JobProgress>?, GridJob<TOut>> start,
+        ItemFormat<TIn, TOut> format,
+        Action<ItemResult<TOut>>? observe,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(format);
         if (!context.Interactive || settings.Json)
         {
-            return await ReadResultsAsync(client, kernel, inputs, format, observe, progress: null, cancellationToken);
+            return await ReadResultsAsync(kernel, inputs, start, format, observe, progress: null, cancellationToken);
         }
 
         return await context.Ansi.Progress()
@@ -40,7 +55,7 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
             .StartAsync(async progressContext =>
             {
                 var bar = ProgressBar.Start(progressContext, kernel, inputs.Count);
-                var report = await ReadResultsAsync(client, kernel, inputs, format, observe, bar, cancellationToken);
+                var report = await ReadResultsAsync(kernel, inputs, start, format, observe, bar, cancellationToken);
                 bar.Complete(report.Summary);
                 return report;
             });
@@ -111,15 +126,15 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
     private static string Items(long count) => string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? "item" : "items")}");
 
     private async Task<JobReport> ReadResultsAsync<TIn, TOut>(
-        GridClient client,
         string kernel,
         ItemSource<TIn> inputs,
+        Func<IProgress<JobProgress>?, GridJob<TOut>> startJob,
         ItemFormat<TIn, TOut> format,
         Action<ItemResult<TOut>>? observe,
         IProgress<JobProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var job = client.Map<TIn, TOut>(kernel, inputs.Enumerate(), settings.ToMapOptions(progress), cancellationToken);
+        var job = startJob(progress);
         var tally = new long[Enum.GetValues<ItemStatus>().Length];
         var start = context.TimeProvider.GetTimestamp();
         try

@@ -83,7 +83,7 @@ internal sealed class ClusterConnection : IGridConnection
         }
     }
 
-    public IJobGrain GetJob(Guid jobId) => new RemoteJob(this, jobId);
+    public IJobGrain GetJob(JobSpec spec) => new RemoteJob(this, spec.JobId);
 
     public async Task<ChunkResult> RunChunkAsync(Chunk chunk, Type outputType, CancellationToken cancellationToken)
     {

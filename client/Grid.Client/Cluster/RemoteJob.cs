@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Grid.Cluster.Transport;
 using Grid.Cluster.Wire;
+using Grid.Fetch;
 using Grid.Jobs;
 
 namespace Grid.Client.Cluster;
@@ -61,7 +62,7 @@ internal sealed class RemoteJob : IJobGrain
             spec.MaxInFlight,
             _connection.MemberId,
             _connection.Inbox,
-            []);
+            spec.Fetch is { } fetch ? ItemCodec.EncodeValue(fetch, typeof(FetchJobSettings)) : []);
         _connection.Register(this);
         await _connection.Broker.PublishAsync(string.Empty, _connection.Broker.Topology.JobQueue, start, new PublishProperties(Persistent: true, Parent: Activity.Current?.Context)).ConfigureAwait(false);
         await _connection.WaitForSiloAsync(_claimed.Task, $"job {JobId}").ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Grid.Cluster;
+using Grid.Fetch;
 using Grid.Jobs;
 using Grid.Kernels;
 using Grid.Runtime.Hosting;
@@ -15,7 +16,9 @@ internal sealed class EmbeddedConnection(Silo silo, ServiceProvider services) : 
 
     public IServiceProvider Services => services;
 
-    public IJobGrain GetJob(Guid jobId) => silo.GrainFactory.GetGrain<IJobGrain>(jobId);
+    public IJobGrain GetJob(JobSpec spec) => FetchJobs.IsFetchJob(spec.Kernel)
+        ? silo.GrainFactory.GetGrain<IFetchGrain>(spec.JobId)
+        : silo.GrainFactory.GetGrain<IJobGrain>(spec.JobId);
 
     public Task<ChunkResult> RunChunkAsync(Chunk chunk, Type outputType, CancellationToken cancellationToken) => _worker.RunChunkAsync(chunk, cancellationToken);
 

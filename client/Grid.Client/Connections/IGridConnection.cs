@@ -7,8 +7,8 @@ namespace Grid.Client.Connections;
 /// <summary>How a <see cref="GridClient"/> reaches silos: an embedded silo in this process, or a cluster through its broker.</summary>
 internal interface IGridConnection : IAsyncDisposable
 {
-    /// <summary>Gets the job with this id, to start and run it.</summary>
-    IJobGrain GetJob(Guid jobId);
+    /// <summary>Gets the job the spec describes, to start and run it: a map job, or a fetch or upload job of the I/O grain.</summary>
+    IJobGrain GetJob(JobSpec spec);
 
     /// <summary>Runs one chunk on some worker and returns its result with the outputs as <paramref name="outputType"/>.</summary>
     Task<ChunkResult> RunChunkAsync(Chunk chunk, Type outputType, CancellationToken cancellationToken);

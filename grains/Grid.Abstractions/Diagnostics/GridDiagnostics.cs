@@ -16,6 +16,8 @@ internal static class GridDiagnostics
 
     public static readonly ActivitySource Client = new(GridTelemetry.ClientSourceName, Version);
 
+    public static readonly ActivitySource Fetch = new(GridTelemetry.FetchSourceName, Version);
+
     public static readonly Meter Meter = new(GridTelemetry.MeterName, Version);
 
     public static readonly Counter<long> ItemsStarted = Meter.CreateCounter<long>(GridInstruments.ItemsStarted, "{item}", "Items handed to kernels.");
@@ -27,6 +29,8 @@ internal static class GridDiagnostics
     public static readonly Histogram<double> ChunkDuration = Meter.CreateHistogram<double>(GridInstruments.ChunkDuration, "s", "Time a worker spent on one chunk.");
 
     public static readonly Histogram<double> ChunkQueueWait = Meter.CreateHistogram<double>(GridInstruments.ChunkQueueWait, "s", "Time a chunk waited for a worker.");
+
+    public static readonly Counter<long> FetchOutcomes = Meter.CreateCounter<long>(GridInstruments.FetchOutcomes, "{request}", "Requests of fetch and upload jobs by how they ended.");
 
     public static readonly Counter<long> ExportFailures = Meter.CreateCounter<long>(GridInstruments.ExportFailures, "{item}", "Spans or metric points an exporter failed to send.");
 

@@ -36,7 +36,7 @@ public static class GridInstruments
     /// <summary>Gauge of jobs running on the silo, tagged <see cref="GridTags.Silo"/>.</summary>
     public const string JobsRunning = "grid.jobs.running";
 
-    /// <summary>Counter reserved for the I/O grain's request outcomes by reason.</summary>
+    /// <summary>Counter of the I/O grain's requests by how they ended, tagged <see cref="GridTags.Kernel"/> (fetch or upload) and <see cref="GridTags.FetchOutcome"/> (ok or the reason).</summary>
     public const string FetchOutcomes = "grid.fetch.outcomes";
 
     /// <summary>Counter of telemetry items (spans or metric points) an exporter failed to send, tagged <see cref="GridTags.Signal"/>.</summary>

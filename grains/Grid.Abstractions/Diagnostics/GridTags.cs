@@ -41,4 +41,22 @@ public static class GridTags
 
     /// <summary>The telemetry signal: traces or metrics.</summary>
     public const string Signal = "grid.signal";
+
+    /// <summary>Why a request of a fetch or upload job did not succeed (a <c>FetchReasons</c> code), or <c>ok</c>.</summary>
+    public const string FetchOutcome = "grid.fetch.outcome";
+
+    /// <summary>The attempts a request of a fetch or upload job took.</summary>
+    public const string FetchAttempts = "grid.fetch.attempts";
+
+    /// <summary>The HTTP method of a request (OpenTelemetry's name).</summary>
+    public const string HttpMethod = "http.request.method";
+
+    /// <summary>The final HTTP status of a request (OpenTelemetry's name).</summary>
+    public const string HttpStatusCode = "http.response.status_code";
+
+    /// <summary>The URL requested (OpenTelemetry's name).</summary>
+    public const string Url = "url.full";
+
+    /// <summary>The host requested (OpenTelemetry's name).</summary>
+    public const string ServerAddress = "server.address";
 }

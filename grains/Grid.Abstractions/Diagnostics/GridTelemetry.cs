@@ -15,7 +15,7 @@ public static class GridTelemetry
     /// <summary>The activity source of the client SDK: <c>grid.map</c> and <c>grid.submit</c> spans, the roots of a job's trace.</summary>
     public const string ClientSourceName = "Grid.Client";
 
-    /// <summary>The activity source reserved for the I/O grain's requests.</summary>
+    /// <summary>The activity source of the I/O grain's requests: one <c>grid.fetch</c> span per request, a child of its job's span.</summary>
     public const string FetchSourceName = "Grid.Fetch";
 
     /// <summary>The meter of every Grid instrument (see <see cref="GridInstruments"/>).</summary>

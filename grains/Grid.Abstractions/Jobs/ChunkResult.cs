@@ -4,7 +4,7 @@ namespace Grid.Jobs;
 /// <param name="JobId">The job the items belong to.</param>
 /// <param name="ChunkId">The chunk's number within the job.</param>
 /// <param name="StartIndex">The index of the first item in the job's input.</param>
-/// <param name="Outputs">The kernel's values, an array of its output type; <see langword="null"/> when no item succeeded.</param>
+/// <param name="Outputs">The kernel's values, an array of its output type (a failed item's is the default, or for fetch and upload jobs a description of the request); may be <see langword="null"/> when no item succeeded.</param>
 /// <param name="Errors">Each item's error, <see langword="null"/> where it succeeded; the array itself is <see langword="null"/> when all did.</param>
 /// <param name="Durations">How long the kernel ran on each item.</param>
 /// <param name="Worker">The name of the worker that ran the chunk.</param>

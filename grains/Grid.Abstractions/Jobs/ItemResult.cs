@@ -17,7 +17,7 @@ public readonly record struct ItemResult<T>
     /// <summary>Gets the zero-based position of the item in the job's input.</summary>
     public long Index { get; }
 
-    /// <summary>Gets the kernel's value; the default of <typeparamref name="T"/> when the item did not succeed.</summary>
+    /// <summary>Gets the kernel's value; the default of <typeparamref name="T"/> when the item did not succeed, except in fetch and upload jobs, whose failed requests have a value describing them.</summary>
     public T? Value { get; }
 
     /// <summary>Gets why the item did not succeed, or <see langword="null"/> when it did.</summary>

@@ -1,3 +1,5 @@
+using Grid.Fetch;
+
 namespace Grid.Jobs;
 
 /// <summary>What a client asks a job grain to run: the kernel, the item types and the job's limits.</summary>
@@ -18,4 +20,7 @@ public sealed record JobSpec(Guid JobId, string Kernel, Type InputType, Type Out
 
     /// <summary>Gets the most items read from the input and not yet delivered to the client; 0 lets the job choose.</summary>
     public int MaxInFlight { get; init; }
+
+    /// <summary>Gets the settings of a fetch or upload job (<see cref="FetchJobs"/>), or <see langword="null"/> for a kernel job.</summary>
+    public FetchJobSettings? Fetch { get; init; }
 }

@@ -26,6 +26,9 @@ public sealed record JobSummary(
     /// <summary>Gets why the job stopped early, when it did.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Gets the items that did not succeed counted by reason (fetch and upload jobs: the <c>FetchReasons</c> codes), or <see langword="null"/> when the job does not classify them.</summary>
+    public IReadOnlyDictionary<string, long>? FailureReasons { get; init; }
+
     /// <summary>Gets the items that have a result of any kind.</summary>
     public long Completed => Succeeded + Failed + TimedOut + Cancelled;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Grid.Cluster.Transport;
 using Grid.Cluster.Wire;
+using Grid.Fetch;
 using Grid.Jobs;
 using Grid.Kernels;
 using Microsoft.Extensions.Logging;
@@ -36,9 +37,22 @@ internal sealed partial class JobOwner(KernelRegistry kernels, IGrainFactory gra
         }
 
         KernelInfo info;
+        FetchJobSettings? fetch = null;
         try
         {
-            info = kernels.Get(start.Kernel).Info;
+            if (FetchJobs.IsFetchJob(start.Kernel))
+            {
+                // The I/O grain's jobs take URLs or file paths and give fetch results; their settings travel as JSON.
+                info = new KernelInfo(start.Kernel, typeof(string), typeof(FetchResult));
+                fetch = start.Settings.Length == 0
+                    ? throw new GridException($"A '{start.Kernel}' job needs its settings, and none came with it.")
+                    : (FetchJobSettings?)ItemCodec.DecodeValue(start.Settings, typeof(FetchJobSettings));
+            }
+            else
+            {
+                info = kernels.Get(start.Kernel).Info;
+            }
+
             if (!TypeNames.InputFits(start.InputType, info.InputType) || !TypeNames.OutputFits(info.OutputType, start.OutputType))
             {
                 throw new GridException(
@@ -54,7 +68,7 @@ internal sealed partial class JobOwner(KernelRegistry kernels, IGrainFactory gra
             return;
         }
 
-        var job = new OwnedJob(this, member, delivery, start, info, grainFactory, jobOptions.Value, time, logger);
+        var job = new OwnedJob(this, member, delivery, start, info, fetch, grainFactory, jobOptions.Value, time, logger);
         _jobs[start.JobId] = job;
         LogClaimed(logger, start.JobId, start.Kernel, delivery.Redelivered);
         _ = job.RunAsync();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grid.Cluster.Transport;
 using Grid.Cluster.Wire;
 using Grid.Diagnostics;
+using Grid.Fetch;
 using Grid.Jobs;
 using Grid.Kernels;
 using Microsoft.Extensions.Logging;
@@ -28,12 +29,23 @@ internal sealed partial class OwnedJob
     private readonly SemaphoreSlim _inputTurn = new(1, 1);
     private readonly TaskCompletionSource _endAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan? _jobTimeout;
+    private readonly FetchJobSettings? _fetch;
     private readonly IndexMap _indices = new();
     private volatile bool _heard;
     private volatile bool _dropped;
     private int _settled;
 
-    public OwnedJob(JobOwner owner, ClusterMember member, Delivery delivery, JobStartMessage start, KernelInfo kernel, IGrainFactory grains, JobOptions options, TimeProvider time, ILogger logger)
+    public OwnedJob(
+        JobOwner owner,
+        ClusterMember member,
+        Delivery delivery,
+        JobStartMessage start,
+        KernelInfo kernel,
+        FetchJobSettings? fetch,
+        IGrainFactory grains,
+        JobOptions options,
+        TimeProvider time,
+        ILogger logger)
     {
         _owner = owner;
         _member = member;
@@ -44,7 +56,8 @@ internal sealed partial class OwnedJob
         _logger = logger;
         _claimedAt = time.GetTimestamp();
         Claim = Guid.NewGuid();
-        _grain = grains.GetGrain<IJobGrain>(Claim);
+        _fetch = fetch;
+        _grain = fetch is null ? grains.GetGrain<IJobGrain>(Claim) : grains.GetGrain<IFetchGrain>(Claim);
         _window = new CreditWindow(start.MaxInFlight > 0 ? start.MaxInFlight : options.DefaultMaxInFlight);
         _jobTimeout = start.Deadline is { } deadline
             ? TimeSpan.FromTicks(Math.Max((deadline - time.GetUtcNow()).Ticks, TimeSpan.TicksPerMillisecond))
@@ -77,6 +90,7 @@ internal sealed partial class OwnedJob
                 JobTimeout = _jobTimeout,
                 Ordered = _start.Ordered,
                 MaxInFlight = _start.MaxInFlight,
+                Fetch = _fetch,
             };
             try
             {

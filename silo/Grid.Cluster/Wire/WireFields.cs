@@ -48,6 +48,13 @@ internal static class WireFields
         }
 
         writer.String(summary.Error);
+        var reasons = summary.FailureReasons ?? new Dictionary<string, long>();
+        writer.Count(reasons.Count);
+        foreach (var (reason, count) in reasons)
+        {
+            writer.String(reason);
+            writer.VarLong(count);
+        }
     }
 
     public static JobSummary ReadSummary(ref WireReader reader)
@@ -73,9 +80,18 @@ internal static class WireFields
             workers[i] = new WorkerUsage(reader.String("worker.name"), reader.VarLong("worker.chunks"), reader.VarLong("worker.items"), reader.TimeSpan("worker.busy"));
         }
 
+        var error = reader.OptionalString("summary.error");
+        var reasonCount = reader.Count("summary.reasons", reader.Remaining);
+        Dictionary<string, long>? reasons = reasonCount == 0 ? null : new(StringComparer.Ordinal);
+        for (var i = 0; i < reasonCount; i++)
+        {
+            reasons![reader.String("reason.name")] = reader.VarLong("reason.count");
+        }
+
         return new JobSummary(jobId, kernel, (JobOutcome)outcome, total, succeeded, failed, timedOut, cancelled, wall, workers)
         {
-            Error = reader.OptionalString("summary.error"),
+            Error = error,
+            FailureReasons = reasons,
         };
     }
 }

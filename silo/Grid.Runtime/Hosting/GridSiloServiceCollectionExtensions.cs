@@ -1,4 +1,5 @@
 using Grid;
+using Grid.Fetch;
 using Grid.Jobs;
 using Grid.Kernels;
 using Grid.Kernels.BuiltIn;
@@ -31,6 +32,11 @@ public static class GridSiloServiceCollectionExtensions
         services.TryAddSingleton<KernelRegistry>();
         services.TryAddSingleton<JobMonitor>();
         services.TryAddSingleton<IChunkDispatcher, LocalChunkDispatcher>();
+        services.AddOptions<FetchPolicyOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchPolicyOptions>, FetchPolicyOptionsValidator>());
+        services.TryAddSingleton<FetchPolicy>();
+        services.TryAddSingleton<FetchHttp>();
+        services.TryAddSingleton<RequestRunner>();
         services.AddOptions<TelemetryOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
         services.TryAddSingleton(sp => new TelemetryExporter(
@@ -54,6 +60,7 @@ public static class GridSiloServiceCollectionExtensions
         if (!services.Any(d => d.ServiceType == typeof(GrainRegistration)))
         {
             builder.AddGrain<IJobGrain, JobGrain>()
+                .AddGrain<IFetchGrain, FetchGrain>()
                 .AddGrain<IWorkerGrain, WorkerGrain>()
                 .AddGrain<IKernelCatalogGrain, KernelCatalogGrain>()
                 .AddKernel<IsPrimeKernel>()
