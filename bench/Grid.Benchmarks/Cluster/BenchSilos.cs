@@ -1,0 +1,84 @@
+using System.Diagnostics;
+
+namespace Grid.Benchmarks.Cluster;
+
+/// <summary>Real silo processes of one benchmark cluster, joined to a broker on this machine; disposing kills what is left.</summary>
+internal sealed class BenchSilos : IAsyncDisposable
+{
+    private readonly List<(string Name, Process Process)> _silos = [];
+    private readonly string _connection;
+    private readonly int _workers;
+
+    public BenchSilos(string connection, int workers)
+    {
+        _connection = connection;
+        _workers = workers;
+        ClusterName = $"bench-{Guid.NewGuid():N}"[..14];
+    }
+
+    public string ClusterName { get; }
+
+    public IReadOnlyList<(string Name, Process Process)> Silos => _silos;
+
+    /// <summary>Starts a silo and waits until it says it joined.</summary>
+    public async Task<(string Name, Process Process)> StartAsync(CancellationToken cancellationToken)
+    {
+        var name = $"silo-{_silos.Count + 1}";
+        var program = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "grid-silo.path")).Trim();
+        var setpriv = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
+        var start = new ProcessStartInfo(setpriv ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(program)!,
+        };
+        if (setpriv is not null)
+        {
+            // The silo dies with this program, even when this program is killed.
+            start.ArgumentList.Add("--pdeathsig");
+            start.ArgumentList.Add("KILL");
+            start.ArgumentList.Add("dotnet");
+        }
+
+        start.ArgumentList.Add(program);
+        start.Environment["Grid__Cluster__Connection"] = _connection;
+        start.Environment["Grid__Cluster__Name"] = ClusterName;
+        start.Environment["Grid__Silo__Name"] = name;
+        start.Environment["Grid__Silo__MaxLocalWorkers"] = _workers.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Grid__Dashboard__Enabled"] = "false";
+        start.Environment["Grid__Kernels__Assemblies__0"] = typeof(ClusterNoOpKernel).Assembly.Location;
+        start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The silo program did not start.");
+        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("joined cluster", StringComparison.Ordinal) == true)
+            {
+                joined.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _silos.Add((name, process));
+        await joined.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        return (name, process);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, process) in _silos)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                await process.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            process.Dispose();
+        }
+    }
+}

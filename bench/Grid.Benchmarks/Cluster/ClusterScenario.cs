@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using Grid.Client;
+
+namespace Grid.Benchmarks.Cluster;
+
+/// <summary>The cluster over RabbitMQ on this machine: trivial-item throughput and SubmitAsync round trips on two silos, and the cost of losing one of three silos mid-job.</summary>
+internal sealed class ClusterScenario : IScenario
+{
+    /// <summary>The environment variables the broker's URI is read from, in order.</summary>
+    private static readonly string[] BrokerVariables = ["GRID_BENCH_RABBITMQ", "GRID_TEST_RABBITMQ"];
+
+    /// <inheritdoc />
+    public string Name => "cluster";
+
+    /// <inheritdoc />
+    public string Description => "two silo processes over RabbitMQ: items/s, SubmitAsync latency; three silos with one killed mid-job vs two healthy [--items 2000000] [--calls 2000] [--chunks 200] [--chunk-ms 1000] [--workers 2] [--broker URI]";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
+    {
+        var items = args.GetInt64("items", 2_000_000);
+        var calls = checked((int)args.GetInt64("calls", 2_000));
+        var chunks = checked((int)args.GetInt64("chunks", 200));
+        var chunkMs = checked((int)args.GetInt64("chunk-ms", 1000));
+        var workers = checked((int)args.GetInt64("workers", 2));
+        var broker = NonEmpty(args.GetString("broker", string.Empty)) ?? BrokerVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
+            ?? throw new ArgumentException("cluster: give the broker's URI with --broker or GRID_BENCH_RABBITMQ (for the test broker: eval \"$(scripts/rabbitmq.sh test-env)\").");
+        args.ThrowIfUnknownOptions();
+
+        var results = new List<ResultLine>();
+        await using (var silos = new BenchSilos(broker, workers))
+        {
+            await silos.StartAsync(cancellationToken).ConfigureAwait(false);
+            await silos.StartAsync(cancellationToken).ConfigureAwait(false);
+            await using var client = await GridClient.ConnectAsync(broker, new ClusterClientOptions { Name = silos.ClusterName }, cancellationToken).ConfigureAwait(false);
+            Measure.Header($"cluster: 2 silo processes with {workers} workers each, client in this process, broker {Grid.Cluster.Transport.Broker.Redact(broker)}", workers);
+            results.Add(await ThroughputAsync(client, items, cancellationToken).ConfigureAwait(false));
+            results.AddRange(await LatencyAsync(client, calls, cancellationToken).ConfigureAwait(false));
+        }
+
+        results.AddRange(await FaultCostAsync(broker, workers, chunks, chunkMs, cancellationToken).ConfigureAwait(false));
+        Measure.PrintResults(results);
+        return results.All(r => r.Passed != false) ? 0 : 1;
+    }
+
+    private static async Task<ResultLine> ThroughputAsync(GridClient client, long items, CancellationToken cancellationToken)
+    {
+        // A warm-up job, so that both silos have loaded and compiled everything.
+        await CountAsync(client, 20_000, cancellationToken).ConfigureAwait(false);
+        var cpu = CpuSample.Take();
+        var (wrong, elapsed) = await Measure.TimeAsync(() => CountAsync(client, items, cancellationToken)).ConfigureAwait(false);
+        var perSecond = items / elapsed.TotalSeconds;
+        Measure.Line("throughput", $"{items:N0} trivial items in {Measure.Seconds(elapsed)}: {perSecond:N0} items/s, {wrong} wrong or missing");
+        Measure.Line("CPU while measuring", CpuSample.Describe(CpuSample.CoresSince(cpu)));
+        return wrong == 0
+            ? Measure.Report("cluster.items-per-second", perSecond, "items/s", ">=100000", "trivial items per second end to end")
+            : Measure.Report("cluster.wrong-results", wrong, "items", "=0", "wrong or missing results");
+    }
+
+    private static async Task<long> CountAsync(GridClient client, long items, CancellationToken cancellationToken)
+    {
+        var seen = new bool[items];
+        long wrong = 0, count = 0;
+        await foreach (var result in client.Map<long, long>(ClusterNoOpKernel.Name, Inputs(items), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (!result.IsSuccess || result.Value != result.Index + 1 || seen[result.Index])
+            {
+                wrong++;
+            }
+
+            seen[result.Index] = true;
+            count++;
+        }
+
+        return wrong + (items - count);
+    }
+
+    private static IEnumerable<long> Inputs(long count)
+    {
+        for (long i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+    }
+
+    private static async Task<ResultLine[]> LatencyAsync(GridClient client, int calls, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            await client.SubmitAsync<long, long>(ClusterNoOpKernel.Name, i, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var micros = new double[calls];
+        for (var i = 0; i < calls; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await client.SubmitAsync<long, long>(ClusterNoOpKernel.Name, i, cancellationToken: cancellationToken).ConfigureAwait(false);
+            micros[i] = Measure.TicksToMicroseconds(Stopwatch.GetTimestamp() - start);
+        }
+
+        Array.Sort(micros);
+        var median = Measure.Percentile(micros, 50) / 1000;
+        var p99 = Measure.Percentile(micros, 99) / 1000;
+        Measure.Line("SubmitAsync round trip", $"{calls} sequential calls: median {median:F3} ms, p99 {p99:F3} ms");
+        return
+        [
+            Measure.Report("cluster.submit-median", median, "ms", "<2", "SubmitAsync median through the broker"),
+            Measure.Report("cluster.submit-p99", p99, "ms", "-", "SubmitAsync p99"),
+        ];
+    }
+
+    private static async Task<ResultLine[]> FaultCostAsync(string broker, int workers, int chunks, int chunkMs, CancellationToken cancellationToken)
+    {
+        TimeSpan healthy;
+        await using (var silos = new BenchSilos(broker, workers))
+        {
+            await silos.StartAsync(cancellationToken).ConfigureAwait(false);
+            await silos.StartAsync(cancellationToken).ConfigureAwait(false);
+            await using var client = await GridClient.ConnectAsync(broker, new ClusterClientOptions { Name = silos.ClusterName }, cancellationToken).ConfigureAwait(false);
+            (_, healthy) = await Measure.TimeAsync(() => SleepJobAsync(client, chunks, chunkMs, onHalf: null, cancellationToken)).ConfigureAwait(false);
+            Measure.Line("two healthy silos", $"{chunks} chunks of {chunkMs} ms in {Measure.Seconds(healthy)}");
+        }
+
+        await using (var silos = new BenchSilos(broker, workers))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await silos.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var client = await GridClient.ConnectAsync(broker, new ClusterClientOptions { Name = silos.ClusterName }, cancellationToken).ConfigureAwait(false);
+            var killed = silos.Silos[2];
+            var (outcome, faulty) = await Measure.TimeAsync(() => SleepJobAsync(client, chunks, chunkMs, onHalf: () => killed.Process.Kill(), cancellationToken)).ConfigureAwait(false);
+            var ratio = faulty / healthy;
+            Measure.Line("three silos, one killed", $"{chunks} chunks in {Measure.Seconds(faulty)} ({ratio:F2}x the healthy run); {outcome.Missing} missing, {outcome.Duplicates} duplicated, {outcome.Failed} failed");
+            return
+            [
+                Measure.Report("cluster.fault-cost", ratio, "x", "<=1.6", "time with a silo killed mid-job over two healthy silos"),
+                Measure.Report("cluster.fault-lost-or-duplicated", outcome.Missing + outcome.Duplicates + outcome.Failed, "items", "=0", "items missing, duplicated or failed"),
+            ];
+        }
+    }
+
+    private static async Task<(long Missing, long Duplicates, long Failed)> SleepJobAsync(GridClient client, int chunks, int chunkMs, Action? onHalf, CancellationToken cancellationToken)
+    {
+        var seen = new bool[chunks];
+        long duplicates = 0, failed = 0, count = 0;
+        await foreach (var result in client.Map<int, int>(SleepKernel.Name, Enumerable.Repeat(chunkMs, chunks), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            duplicates += seen[result.Index] ? 1 : 0;
+            failed += result.IsSuccess ? 0 : 1;
+            seen[result.Index] = true;
+            if (++count == chunks / 2)
+            {
+                onHalf?.Invoke();
+            }
+        }
+
+        return (seen.LongCount(s => !s), duplicates, failed);
+    }
+
+    private static string? NonEmpty(string value) => value.Length == 0 ? null : value;
+}
