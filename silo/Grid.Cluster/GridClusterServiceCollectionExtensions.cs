@@ -28,6 +28,7 @@ public static class GridClusterServiceCollectionExtensions
         services.TryAddSingleton<JobOwner>();
         services.TryAddSingleton<ClusterMember>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISiloLifecycleParticipant, ClusterMember>(sp => sp.GetRequiredService<ClusterMember>()));
+        services.TryAddSingleton<IClusterDirectory>(sp => sp.GetRequiredService<ClusterMember>());
         services.Replace(ServiceDescriptor.Singleton<IChunkDispatcher>(sp =>
         {
             var member = sp.GetRequiredService<ClusterMember>();

@@ -372,7 +372,7 @@ internal sealed class ClusterConnection : IGridConnection
     {
         var beat = new HeartbeatMessage(
             MemberId, MemberKind.Client, MemberState.Active, $"client {Environment.ProcessId}", Environment.MachineName, Environment.ProcessId, Inbox,
-            0, 0, 0, 0, _jobs.Count, 0, _started, _options.HeartbeatInterval);
+            0, 0, 0, 0, _jobs.Count, 0, _started, _options.HeartbeatInterval, Environment.WorkingSet, 0, Environment.ProcessorCount);
         try
         {
             using var cancel = new CancellationTokenSource(_options.HeartbeatInterval);

@@ -33,7 +33,8 @@ internal sealed class EmbeddedConnection(Silo silo, ServiceProvider services) : 
         IReadOnlyList<SiloStatus> silos =
         [
             new SiloStatus(snapshot.Name, Environment.MachineName, Environment.ProcessId, "Active", snapshot.MaxWorkers, snapshot.BusyWorkers,
-                snapshot.QueuedCalls, snapshot.Activations, services.GetRequiredService<Grid.Monitoring.JobMonitor>().GetJobs().Count(j => j.Outcome is null), 0, snapshot.Started, DateTimeOffset.UtcNow),
+                snapshot.QueuedCalls, snapshot.Activations, services.GetRequiredService<Grid.Monitoring.JobMonitor>().GetJobs().Count(j => j.Outcome is null), 0, snapshot.Started, DateTimeOffset.UtcNow,
+                snapshot.WorkingSetBytes, snapshot.CpuSeconds, snapshot.Cores),
         ];
         return Task.FromResult(silos);
     }

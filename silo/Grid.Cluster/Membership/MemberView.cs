@@ -62,7 +62,8 @@ internal sealed class MemberView(TimeProvider time, TimeSpan timeout)
                 .Where(m => m.Beat.MemberKind == MemberKind.Silo && m.Seen >= cutoff)
                 .Select(m => new SiloStatus(
                     m.Beat.Name, m.Beat.Host, m.Beat.ProcessId, m.Beat.State.ToString(), m.Beat.WorkerSlots, m.Beat.BusyWorkers,
-                    m.Beat.QueuedCalls, m.Beat.Activations, m.Beat.Jobs, m.Beat.RunningChunks, m.Beat.StartedAt, m.Seen))
+                    m.Beat.QueuedCalls, m.Beat.Activations, m.Beat.Jobs, m.Beat.RunningChunks, m.Beat.StartedAt, m.Seen,
+                    m.Beat.WorkingSetBytes, m.Beat.CpuSeconds, m.Beat.Cores))
                 .OrderBy(s => s.Name, StringComparer.Ordinal)
                 .ToList();
         }

@@ -13,6 +13,9 @@ namespace Grid.Cluster;
 /// <param name="RunningChunks">Chunks from the shared work queue it runs now.</param>
 /// <param name="Started">When it started.</param>
 /// <param name="LastSeen">When its latest heartbeat arrived.</param>
+/// <param name="WorkingSetBytes">Its process's working set.</param>
+/// <param name="CpuSeconds">Its process's CPU time so far.</param>
+/// <param name="Cores">Its machine's cores.</param>
 public sealed record SiloStatus(
     string Name,
     string Host,
@@ -25,4 +28,7 @@ public sealed record SiloStatus(
     int Jobs,
     int RunningChunks,
     DateTimeOffset Started,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen,
+    long WorkingSetBytes,
+    double CpuSeconds,
+    int Cores);

@@ -14,7 +14,7 @@ namespace Grid.Cluster.Silo;
 /// Starts after the silo and stops before its grains. Stopping is graceful: the silo says it is leaving, takes no new chunks or jobs,
 /// hands its jobs to other silos, lets running chunks finish within <see cref="ClusterOptions.ShutdownGrace"/>, and leaves the rest unacknowledged for the broker to hand on.
 /// </remarks>
-internal sealed partial class ClusterMember : ISiloLifecycleParticipant, IAsyncDisposable
+internal sealed partial class ClusterMember : ISiloLifecycleParticipant, IClusterDirectory, IAsyncDisposable
 {
     private readonly ClusterOptions _options;
     private readonly SiloMonitor _monitor;
@@ -74,6 +74,9 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, IAsyncD
 
     /// <summary>Set by the dispatcher once it exists (it needs this member, and this member hands it results).</summary>
     public ClusterChunkDispatcher? Dispatcher { get; set; }
+
+    public IReadOnlyList<SiloSnapshot> GetPeers() =>
+        [.. View.Silos().Where(s => s.Name != Name).Select(s => new SiloSnapshot(s.Name, s.Started, s.WorkerSlots, s.WorkerSlots, s.BusyWorkers, s.Activations, s.QueuedCalls, s.WorkingSetBytes, s.CpuSeconds, s.Cores))];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -242,7 +245,10 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, IAsyncD
             _jobs.Count,
             _work.Running,
             _started,
-            _options.HeartbeatInterval);
+            _options.HeartbeatInterval,
+            snapshot.WorkingSetBytes,
+            snapshot.CpuSeconds,
+            snapshot.Cores);
         using var cancel = new CancellationTokenSource(_options.HeartbeatInterval);
         return Broker.PublishAsync(Broker.Topology.Broadcast, string.Empty, beat, cancellationToken: cancel.Token)
             .ContinueWith(t => t.Exception is { } e && e.InnerException is not (BrokerUnavailableException or OperationCanceledException) ? t : Task.CompletedTask, TaskScheduler.Default).Unwrap();

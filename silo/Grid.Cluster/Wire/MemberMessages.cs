@@ -38,7 +38,10 @@ internal sealed record HeartbeatMessage(
     int Jobs,
     int RunningChunks,
     DateTimeOffset StartedAt,
-    TimeSpan Interval) : IWireMessage
+    TimeSpan Interval,
+    long WorkingSetBytes,
+    double CpuSeconds,
+    int Cores) : IWireMessage
 {
     public string Kind => MessageKinds.Heartbeat;
 
@@ -59,6 +62,9 @@ internal sealed record HeartbeatMessage(
         writer.VarInt(RunningChunks);
         writer.Instant(StartedAt);
         writer.TimeSpan(Interval);
+        writer.VarLong(WorkingSetBytes);
+        writer.Double(CpuSeconds);
+        writer.Count(Cores);
     }
 
     public static HeartbeatMessage Read(ref WireReader reader)
@@ -86,7 +92,10 @@ internal sealed record HeartbeatMessage(
             reader.VarInt("jobs"),
             reader.VarInt("runningChunks"),
             reader.Instant("startedAt"),
-            reader.TimeSpan("interval"));
+            reader.TimeSpan("interval"),
+            reader.VarLong("workingSetBytes"),
+            reader.Double("cpuSeconds"),
+            reader.Count("cores", 65536));
     }
 }
 

@@ -4,7 +4,7 @@ using Grid.Runtime.Hosting;
 namespace Grid.Dashboard.Api;
 
 /// <summary>Turns the silo's and the jobs' monitors into the dashboard's views; every read copies a bounded snapshot and never waits on a grain.</summary>
-internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimeProvider timeProvider)
+internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimeProvider timeProvider, IClusterDirectory? cluster = null)
 {
     /// <summary>How long one update serves every stream that asks for it.</summary>
     public static readonly TimeSpan UpdateReuse = TimeSpan.FromMilliseconds(250);
@@ -24,11 +24,12 @@ internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimePro
     private double _cpuSecondsAtSample = double.NaN;
     private double _cpuPercent;
 
-    /// <summary>Gets the silos of the cluster: today the one this dashboard runs in.</summary>
+    /// <summary>Gets the silos of the cluster: the one this dashboard runs in first, then the others its cluster knows of.</summary>
     public IReadOnlyList<SiloView> GetSilos()
     {
         var snapshot = silo.GetSnapshot();
         var uptime = Math.Max(0, (timeProvider.GetUtcNow() - snapshot.Started).TotalSeconds);
+        var peers = cluster?.GetPeers().Select(Peer) ?? [];
         return
         [
             new SiloView(
@@ -44,7 +45,16 @@ internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimePro
                 snapshot.CpuSeconds,
                 CpuPercent(snapshot.CpuSeconds, snapshot.Cores, uptime),
                 snapshot.Cores),
+            .. peers,
         ];
+    }
+
+    /// <summary>Describes another silo of the cluster from its latest heartbeat; its CPU share is its average since it started.</summary>
+    private SiloView Peer(SiloSnapshot peer)
+    {
+        var uptime = Math.Max(0, (timeProvider.GetUtcNow() - peer.Started).TotalSeconds);
+        var cpuPercent = uptime > 0 && peer.Cores > 0 ? Math.Clamp(100 * peer.CpuSeconds / (uptime * peer.Cores), 0, 100) : 0;
+        return new SiloView(peer.Name, peer.Started, uptime, peer.MaxWorkers, peer.LiveWorkers, peer.BusyWorkers, peer.Activations, peer.QueuedCalls, peer.WorkingSetBytes, peer.CpuSeconds, cpuPercent, peer.Cores);
     }
 
     /// <summary>Gets the running jobs, newest first, then the finished ones, newest first.</summary>

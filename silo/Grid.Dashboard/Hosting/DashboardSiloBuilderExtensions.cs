@@ -27,7 +27,7 @@ public static class DashboardSiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>());
         if (!services.Any(d => d.ServiceType == typeof(DashboardServer)))
         {
-            services.AddSingleton(sp => new DashboardReader(sp.GetRequiredService<JobMonitor>(), sp.GetRequiredService<SiloMonitor>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new DashboardReader(sp.GetRequiredService<JobMonitor>(), sp.GetRequiredService<SiloMonitor>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IClusterDirectory>()));
             services.AddSingleton(sp => new DashboardServer(
                 sp.GetRequiredService<IOptions<DashboardOptions>>(),
                 sp.GetRequiredService<DashboardReader>(),

@@ -151,7 +151,7 @@ public sealed class WireFuzzTests
             MessageKinds.Consumed => new JobSignalMessage(kind, id, id, 3),
             MessageKinds.JobEnded => new JobEndedMessage(id, id, new JobSummary(id, "k", JobOutcome.Completed, 1, 1, 0, 0, 0, TimeSpan.FromSeconds(1), [new WorkerUsage("w", 1, 1, TimeSpan.Zero)]), null, null),
             MessageKinds.CancelJob => new CancelJobMessage(id, "r"),
-            MessageKinds.Heartbeat => new HeartbeatMessage(id, MemberKind.Silo, MemberState.Active, "s", "h", 1, "i", 2, 0, 0, 0, 0, 0, DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1)),
+            MessageKinds.Heartbeat => new HeartbeatMessage(id, MemberKind.Silo, MemberState.Active, "s", "h", 1, "i", 2, 0, 0, 0, 0, 0, DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1), 1 << 30, 12.5, 2),
             MessageKinds.Bye => new ByeMessage(id),
             _ => new KernelsMessage([("k", "A", "B")]),
         };

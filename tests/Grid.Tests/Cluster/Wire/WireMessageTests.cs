@@ -115,7 +115,7 @@ public sealed class WireMessageTests
     [Fact]
     public void MemberMessages_RoundTrip()
     {
-        var beat = new HeartbeatMessage(Guid.NewGuid(), MemberKind.Silo, MemberState.Leaving, "silo-1", "host", 42, "grid.inbox.z", 4, 3, 2, 10, 1, 3, DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1));
+        var beat = new HeartbeatMessage(Guid.NewGuid(), MemberKind.Silo, MemberState.Leaving, "silo-1", "host", 42, "grid.inbox.z", 4, 3, 2, 10, 1, 3, DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1), 123_456_789, 4.25, 8);
         Assert.Equal(beat, RoundTrip(beat, HeartbeatMessage.Read));
 
         var kernels = KernelsMessage.From([new KernelInfo("is-prime", typeof(long), typeof(bool))]);
