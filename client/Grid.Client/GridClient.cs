@@ -244,6 +244,8 @@ public sealed class GridClient : IAsyncDisposable
             JobTimeout = options.JobTimeout,
             Ordered = options.Ordered,
             MaxInFlight = options.MaxInFlight,
+            Retry = options.Retry,
+            MaxFailures = options.MaxFailures,
         };
         return StartJob(_connection.GetJob(spec), spec, options, feed, cancellationToken);
     }

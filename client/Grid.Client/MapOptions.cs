@@ -33,6 +33,14 @@ public sealed record MapOptions
     /// <value>The default value is 0: the silo's <c>Grid:Jobs:DefaultMaxInFlight</c>, 262,144 items unless configured.</value>
     public int MaxInFlight { get; init; }
 
+    /// <summary>Gets when failed items are run again; it replaces the kernel's own policy (set on the silo) for this job.</summary>
+    /// <value>The default value is <see langword="null"/>: the kernel's policy, or no retries when it has none.</value>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>Gets how many items may finally fail (failed or timed out, after their retries) before the job stops early: items not yet run are cancelled, and the results end with a <see cref="TooManyFailuresException"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: no limit, a failed item never stops its job.</value>
+    public long? MaxFailures { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
@@ -47,5 +55,12 @@ public sealed record MapOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MaxInFlight), MaxInFlight, $"MapOptions.{nameof(MaxInFlight)} must be 0 (automatic) or positive.");
         }
+
+        if (MaxFailures < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFailures), MaxFailures, $"MapOptions.{nameof(MaxFailures)} must be 0 or more, or null for no limit; got {MaxFailures}.");
+        }
+
+        Retry?.Validate($"MapOptions.{nameof(Retry)}");
     }
 }

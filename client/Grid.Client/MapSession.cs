@@ -140,6 +140,11 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
             throw new JobTimeoutException(summary, spec.JobTimeout ?? TimeSpan.Zero);
         }
 
+        if (summary.Outcome == JobOutcome.Failed && spec.MaxFailures is { } maxFailures && summary.Failed + summary.TimedOut > maxFailures)
+        {
+            throw new TooManyFailuresException(summary, maxFailures);
+        }
+
         if (_inputError is { } inputError)
         {
             throw new GridException(
@@ -228,7 +233,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         var value = outputs is not null ? outputs[i]
             : error is not null ? default
             : (TOut?)chunk.Outputs?.GetValue(i);
-        return new ItemResult<TOut>(chunk.StartIndex + i, value, error, chunk.Durations[i], chunk.Worker);
+        return new ItemResult<TOut>(chunk.StartIndex + i, value, error, chunk.Durations[i], chunk.Worker) { Attempts = chunk.Attempts?[i] ?? 1 };
     }
 
     private static bool IsStop(Exception exception, CancellationToken cancellationToken)

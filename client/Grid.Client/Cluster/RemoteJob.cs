@@ -32,7 +32,7 @@ internal sealed class RemoteJob : IJobGrain
     private int _claims;
     private bool _inputsComplete;
     private string? _inputError;
-    private long _succeeded, _failed, _timedOut, _cancelled;
+    private long _succeeded, _failed, _timedOut, _cancelled, _retries;
 
     public RemoteJob(ClusterConnection connection, Guid jobId)
     {
@@ -62,7 +62,9 @@ internal sealed class RemoteJob : IJobGrain
             spec.MaxInFlight,
             _connection.MemberId,
             _connection.Inbox,
-            spec.Fetch is { } fetch ? ItemCodec.EncodeValue(fetch, typeof(FetchJobSettings)) : []);
+            spec.Fetch is { } fetch ? ItemCodec.EncodeValue(fetch, typeof(FetchJobSettings)) : [],
+            spec.Retry,
+            spec.MaxFailures);
         _connection.Register(this);
         await _connection.Broker.PublishAsync(string.Empty, _connection.Broker.Topology.JobQueue, start, new PublishProperties(Persistent: true, Parent: Activity.Current?.Context)).ConfigureAwait(false);
         await _connection.WaitForSiloAsync(_claimed.Task, $"job {JobId}").ConfigureAwait(false);
@@ -247,6 +249,9 @@ internal sealed class RemoteJob : IJobGrain
                     Failed = _failed,
                     TimedOut = _timedOut,
                     Cancelled = _cancelled,
+
+                    // Attempts are counted from the results; which failure each retry followed is known only to the silos, so those counts are the last one's.
+                    Retries = _retries,
                     WallTime = Stopwatch.GetElapsedTime(_startedAt),
                 };
             }
@@ -392,6 +397,13 @@ internal sealed class RemoteJob : IJobGrain
         _failed += failed;
         _timedOut += timedOut;
         _cancelled += cancelled;
+        if (result.Attempts is { } attempts)
+        {
+            foreach (var attempt in attempts)
+            {
+                _retries += attempt - 1;
+            }
+        }
     }
 
     /// <summary>One silo's claim of the job.</summary>

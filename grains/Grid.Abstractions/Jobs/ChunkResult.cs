@@ -22,6 +22,9 @@ public sealed record ChunkResult(
     /// <summary>Gets when the worker began the chunk; the time from sending it to this is its queue wait.</summary>
     public DateTimeOffset Started { get; init; }
 
+    /// <summary>Gets how many times each item was run, or <see langword="null"/> when each ran once.</summary>
+    public int[]? Attempts { get; init; }
+
     /// <summary>Gets the number of items in the chunk.</summary>
     public int Count => Durations.Length;
 
@@ -53,6 +56,7 @@ public sealed record ChunkResult(
             Outputs = outputs,
             Errors = Errors?[offset..(offset + length)],
             Durations = Durations[offset..(offset + length)],
+            Attempts = Attempts?[offset..(offset + length)],
         };
     }
 

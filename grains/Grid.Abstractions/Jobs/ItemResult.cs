@@ -12,6 +12,7 @@ public readonly record struct ItemResult<T>
         Error = error;
         Duration = duration;
         Worker = worker;
+        Attempts = 1;
     }
 
     /// <summary>Gets the zero-based position of the item in the job's input.</summary>
@@ -28,6 +29,9 @@ public readonly record struct ItemResult<T>
 
     /// <summary>Gets the name of the worker that ran the item.</summary>
     public string Worker { get; }
+
+    /// <summary>Gets how many times the item was run (more than 1 when its job's retry policy ran it again); the result is that of the last attempt.</summary>
+    public int Attempts { get; init; }
 
     /// <summary>Gets how the item ended.</summary>
     public ItemStatus Status => Error?.Status ?? ItemStatus.Ok;

@@ -21,6 +21,12 @@ public sealed record JobSpec(Guid JobId, string Kernel, Type InputType, Type Out
     /// <summary>Gets the most items read from the input and not yet delivered to the client; 0 lets the job choose.</summary>
     public int MaxInFlight { get; init; }
 
+    /// <summary>Gets when failed items are run again, replacing the kernel's own policy; <see langword="null"/> to use the kernel's (if it has one).</summary>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>Gets how many items may finally fail (failed or timed out, after their retries) before the job stops early; <see langword="null"/> for no limit.</summary>
+    public long? MaxFailures { get; init; }
+
     /// <summary>Gets the settings of a fetch or upload job (<see cref="FetchJobs"/>), or <see langword="null"/> for a kernel job.</summary>
     public FetchJobSettings? Fetch { get; init; }
 }

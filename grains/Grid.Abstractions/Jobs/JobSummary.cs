@@ -29,6 +29,15 @@ public sealed record JobSummary(
     /// <summary>Gets the items that did not succeed counted by reason (fetch and upload jobs: the <c>FetchReasons</c> codes), or <see langword="null"/> when the job does not classify them.</summary>
     public IReadOnlyDictionary<string, long>? FailureReasons { get; init; }
 
+    /// <summary>Gets the attempts made beyond each item's first, whatever failure they followed.</summary>
+    public long Retries { get; init; }
+
+    /// <summary>Gets the retries (of <see cref="Retries"/>) that followed a timed-out attempt.</summary>
+    public long TimeoutRetries { get; init; }
+
+    /// <summary>Gets the retries (of <see cref="Retries"/>) that followed an attempt whose worker process died.</summary>
+    public long CrashRetries { get; init; }
+
     /// <summary>Gets the items that have a result of any kind.</summary>
     public long Completed => Succeeded + Failed + TimedOut + Cancelled;
 

@@ -36,17 +36,28 @@ public abstract class Grain
     {
         ArgumentNullException.ThrowIfNull(callback);
         var scheduler = TaskScheduler.Current;
-        return Context.TimeProvider.CreateTimer(
-            _ => Task.Factory.StartNew(callback, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap(),
-            null,
-            dueTime,
-            Timeout.InfiniteTimeSpan);
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return CreateTimer(callback, dueTime, scheduler);
+        }
+
+        // The callback is no part of the turn that registers it: it must not inherit that turn's call chain (or any of its ambient state).
+        using (ExecutionContext.SuppressFlow())
+        {
+            return CreateTimer(callback, dueTime, scheduler);
+        }
     }
 
     /// <summary>Asks the runtime to deactivate this activation once it is idle.</summary>
     protected void DeactivateOnIdle() => Context.DeactivateOnIdle();
 
     internal bool IsCollectable => CanBeCollected;
+
+    private IDisposable CreateTimer(Func<Task> callback, TimeSpan dueTime, TaskScheduler scheduler) => Context.TimeProvider.CreateTimer(
+        _ => Task.Factory.StartNew(callback, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap(),
+        null,
+        dueTime,
+        Timeout.InfiniteTimeSpan);
 
     internal void Attach(IGrainContext context) => _context = context;
 }

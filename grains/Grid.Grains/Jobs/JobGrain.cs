@@ -30,6 +30,13 @@ internal sealed partial class JobGrain(
     private readonly SortedDictionary<long, ChunkResult> _outOfOrder = [];
     private readonly Dictionary<string, WorkerUsage> _usage = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cancellation = new();
+    private readonly Queue<(Chunk Chunk, int Attempt, ChunkResult Last)> _retryReady = new();
+    private readonly CancellationTokenSource _retryWait = new();
+    private RetryRules? _retry;
+    private int _retriesWaiting;
+    private long _retries;
+    private long _timeoutRetries;
+    private long _crashRetries;
     private JobSpec? _spec;
     private ChunkSizer? _sizer;
     private IDisposable? _timeoutTimer;
@@ -77,8 +84,15 @@ internal sealed partial class JobGrain(
             throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxInFlight, "MaxInFlight must be 0 (automatic) or positive.");
         }
 
+        if (spec.MaxFailures < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxFailures, $"MaxFailures must be 0 or more, or null for no limit; got {spec.MaxFailures}.");
+        }
+
+        spec.Retry?.Validate(nameof(JobSpec.Retry));
         kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
         _spec = spec;
+        _retry = (spec.Retry ?? kernels.GetRetry(spec.Kernel)) is { MaxAttempts: > 1 } retry ? new RetryRules(retry) : null;
         _workers = Math.Max(1, dispatcher.WorkerSlots);
         _sizer = new ChunkSizer(_options.TargetChunkDuration, _options.MaxChunkSize);
         _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : _options.DefaultMaxInFlight;
@@ -219,6 +233,9 @@ internal sealed partial class JobGrain(
             [.. _usage.Values.OrderByDescending(u => u.Busy)])
         {
             Error = _error,
+            Retries = _retries,
+            TimeoutRetries = _timeoutRetries,
+            CrashRetries = _crashRetries,
         };
     }
 
@@ -227,16 +244,18 @@ internal sealed partial class JobGrain(
         GridDiagnostics.StopDetached(_activity);
         _timeoutTimer?.Dispose();
         _cancellation.Dispose();
+        _retryWait.Dispose();
         return Task.CompletedTask;
     }
 
     private JobSpec Started() => _spec ?? throw new GridException($"Job {GrainId.Key} has not been started; call StartAsync first.");
 
-    /// <summary>Sends chunks while there is input and a worker without a chunk waiting.</summary>
+    /// <summary>Sends chunks while there are items to run (retries first) and a worker without a chunk waiting.</summary>
     private void Dispatch()
     {
         var spec = Started();
-        while (_pendingCount > 0)
+        var capacity = _workers * _options.ChunksPerWorker;
+        while (_retryReady.Count > 0 || _pendingCount > 0)
         {
             if (_stopOutcome is not null)
             {
@@ -244,9 +263,15 @@ internal sealed partial class JobGrain(
                 return;
             }
 
-            if (_chunksInFlight >= _workers * _options.ChunksPerWorker)
+            if (_chunksInFlight >= capacity)
             {
                 return;
+            }
+
+            if (_retryReady.TryDequeue(out var retry))
+            {
+                Send(retry.Chunk, retry.Attempt);
+                continue;
             }
 
             // A chunk is also capped by the job's share of MaxInFlight, so the items held stay within it.
@@ -263,29 +288,33 @@ internal sealed partial class JobGrain(
             }
 
             var startIndex = _read - _pendingCount;
-            var chunk = new Chunk(spec.JobId, _nextChunkId++, startIndex, spec.Kernel, Take(size, spec.InputType))
+            Send(new Chunk(spec.JobId, _nextChunkId++, startIndex, spec.Kernel, Take(size, spec.InputType))
             {
                 ItemTimeout = spec.ItemTimeout,
                 Deadline = _deadline,
-            };
-            _chunksInFlight++;
-
-            // The chunk's span parents the worker's: make it current just while the call to the worker is made.
-            var chunkActivity = _activity is null ? null : GridDiagnostics.StartDetached(GridDiagnostics.Jobs, "grid.chunk", ActivityKind.Internal, _activity.Context);
-            var previous = Activity.Current;
-            if (chunkActivity is not null)
-            {
-                chunkActivity.SetTag(GridTags.ChunkId, chunk.ChunkId);
-                chunkActivity.SetTag(GridTags.Items, chunk.Count);
-                Activity.Current = chunkActivity;
-            }
-
-            _ = RunChunkAsync(chunk, chunkActivity);
-            Activity.Current = previous;
+            }, attempt: 1);
         }
     }
 
-    private async Task RunChunkAsync(Chunk chunk, Activity? activity)
+    private void Send(Chunk chunk, int attempt)
+    {
+        _chunksInFlight++;
+
+        // The chunk's span parents the worker's: make it current just while the call to the worker is made.
+        var chunkActivity = _activity is null ? null : GridDiagnostics.StartDetached(GridDiagnostics.Jobs, "grid.chunk", ActivityKind.Internal, _activity.Context);
+        var previous = Activity.Current;
+        if (chunkActivity is not null)
+        {
+            chunkActivity.SetTag(GridTags.ChunkId, chunk.ChunkId);
+            chunkActivity.SetTag(GridTags.Items, chunk.Count);
+            Activity.Current = chunkActivity;
+        }
+
+        _ = RunChunkAsync(chunk, attempt, chunkActivity);
+        Activity.Current = previous;
+    }
+
+    private async Task RunChunkAsync(Chunk chunk, int attempt, Activity? activity)
     {
         var dispatched = runtime.TimeProvider.GetUtcNow();
         ChunkResult result;
@@ -304,9 +333,105 @@ internal sealed partial class JobGrain(
         _chunksInFlight--;
         EndChunkActivity(activity, result, dispatched);
         _sizer!.Observe(result.Count, result.Busy);
-        Record(result, dispatched);
+        CountUsage(result);
+        Settle(chunk, attempt, result, dispatched);
+        StopIfTooManyFailures();
         Dispatch();
         FinishIfDone();
+    }
+
+    /// <summary>Delivers the items of a chunk's result that have their final outcome, and sets the others (runs of items whose error the retry policy retries) to run again after their backoff.</summary>
+    private void Settle(Chunk chunk, int attempt, ChunkResult result, DateTimeOffset dispatched)
+    {
+        if (attempt > 1)
+        {
+            var attempts = new int[result.Count];
+            Array.Fill(attempts, attempt);
+            result = result with { Attempts = attempts };
+        }
+
+        if (_retry is not { } retry || result.Errors is not { } errors || !MayRetry(retry, attempt))
+        {
+            Record(result, dispatched);
+            return;
+        }
+
+        for (var start = 0; start < result.Count;)
+        {
+            var retried = retry.CauseOf(errors[start]) is not null;
+            var end = start + 1;
+            while (end < result.Count && retry.CauseOf(errors[end]) is not null == retried)
+            {
+                end++;
+            }
+
+            var part = start == 0 && end == result.Count ? result : result.Slice(start, end - start);
+            if (retried)
+            {
+                RetryLater(chunk, start, part, attempt + 1);
+            }
+            else
+            {
+                Record(part, dispatched);
+            }
+
+            start = end;
+        }
+    }
+
+    private bool MayRetry(RetryRules retry, int attempt)
+        => attempt < retry.Policy.MaxAttempts && _stopOutcome is null && (_deadline is not { } deadline || runtime.TimeProvider.GetUtcNow() < deadline);
+
+    /// <summary>Runs the items of <paramref name="last"/> (from <paramref name="offset"/> in <paramref name="chunk"/>) again as a chunk of their own, with their indices, once the backoff before <paramref name="attempt"/> has passed.</summary>
+    private void RetryLater(Chunk chunk, int offset, ChunkResult last, int attempt)
+    {
+        foreach (var error in last.Errors!)
+        {
+            _retries++;
+            switch (_retry!.CauseOf(error))
+            {
+                case RetryCause.Timeout: _timeoutRetries++; break;
+                case RetryCause.Crash: _crashRetries++; break;
+            }
+        }
+
+        var inputs = Array.CreateInstance(chunk.Inputs.GetType().GetElementType()!, last.Count);
+        Array.Copy(chunk.Inputs, offset, inputs, 0, last.Count);
+        var again = chunk with { ChunkId = _nextChunkId++, StartIndex = last.StartIndex, Inputs = inputs };
+        _retriesWaiting++;
+        _ = RetryAfterBackoffAsync(again, attempt, last);
+    }
+
+    private async Task RetryAfterBackoffAsync(Chunk chunk, int attempt, ChunkResult last)
+    {
+        try
+        {
+            await Task.Delay(_retry!.Policy.DelayBefore(attempt), runtime.TimeProvider, _retryWait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The job stopped while the items waited: their last attempt's outcome is their final one.
+        }
+
+        _retriesWaiting--;
+        if (_stopOutcome is not null)
+        {
+            Record(last, runtime.TimeProvider.GetUtcNow());
+            FinishIfDone();
+            return;
+        }
+
+        _retryReady.Enqueue((chunk, attempt, last));
+        Dispatch();
+    }
+
+    /// <summary>Stops the job once more items have finally failed than the client's <see cref="JobSpec.MaxFailures"/> allows.</summary>
+    private void StopIfTooManyFailures()
+    {
+        if (_spec!.MaxFailures is { } max && _failed + _timedOut > max)
+        {
+            Stop(JobOutcome.Failed, $"More items failed ({_failed + _timedOut}) than MaxFailures ({max}) allows, so the job stopped early.");
+        }
     }
 
     private void EndChunkActivity(Activity? activity, ChunkResult result, DateTimeOffset dispatched)
@@ -328,6 +453,17 @@ internal sealed partial class JobGrain(
         GridDiagnostics.StopDetached(activity);
     }
 
+    private void CountUsage(ChunkResult result)
+    {
+        if (result.Busy > TimeSpan.Zero)
+        {
+            _usage[result.Worker] = _usage.TryGetValue(result.Worker, out var usage)
+                ? usage with { Chunks = usage.Chunks + 1, Items = usage.Items + result.Count, Busy = usage.Busy + result.Busy }
+                : new WorkerUsage(result.Worker, 1, result.Count, result.Busy);
+        }
+    }
+
+    /// <summary>Counts and delivers items that have their final outcome.</summary>
     private void Record(ChunkResult result, DateTimeOffset dispatched)
     {
         monitor.ChunkFinished(result.JobId, result, dispatched);
@@ -336,12 +472,6 @@ internal sealed partial class JobGrain(
         _failed += failed;
         _timedOut += timedOut;
         _cancelled += cancelled;
-        if (result.Busy > TimeSpan.Zero)
-        {
-            _usage[result.Worker] = _usage.TryGetValue(result.Worker, out var usage)
-                ? usage with { Chunks = usage.Chunks + 1, Items = usage.Items + result.Count, Busy = usage.Busy + result.Busy }
-                : new WorkerUsage(result.Worker, 1, result.Count, result.Busy);
-        }
 
         if (!Started().Ordered)
         {
@@ -359,7 +489,7 @@ internal sealed partial class JobGrain(
 
     private void FinishIfDone()
     {
-        if (_finished || !_inputComplete || _pendingCount > 0 || _chunksInFlight > 0)
+        if (_finished || !_inputComplete || _pendingCount > 0 || _chunksInFlight > 0 || _retriesWaiting > 0 || _retryReady.Count > 0)
         {
             return;
         }
@@ -431,6 +561,7 @@ internal sealed partial class JobGrain(
             _cancellation.Cancel();
         }
 
+        _retryWait.Cancel();
         DropPending();
         SignalRoom();
         FinishIfDone();
@@ -439,9 +570,19 @@ internal sealed partial class JobGrain(
     private void DropPending()
     {
         var spec = Started();
-        var error = _stopOutcome == JobOutcome.TimedOut
-            ? new ItemError(ItemStatus.Cancelled, typeof(TimeoutException).FullName!, "The job's time limit passed before the item ran.")
-            : new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, "The job was cancelled before the item ran.");
+        var error = _stopOutcome switch
+        {
+            JobOutcome.TimedOut => new ItemError(ItemStatus.Cancelled, typeof(TimeoutException).FullName!, "The job's time limit passed before the item ran."),
+            JobOutcome.Failed => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, $"The job stopped before the item ran: {_error}"),
+            _ => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, "The job was cancelled before the item ran."),
+        };
+
+        // Items that were to run again end with their last attempt's outcome.
+        while (_retryReady.TryDequeue(out var retry))
+        {
+            Record(retry.Last, runtime.TimeProvider.GetUtcNow());
+        }
+
         while (_pendingCount > 0)
         {
             var size = (int)Math.Min(_pendingCount, _options.MaxChunkSize);

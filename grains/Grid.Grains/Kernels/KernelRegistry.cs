@@ -1,3 +1,5 @@
+using System.Reflection;
+using Grid.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Kernels;
@@ -6,8 +8,9 @@ namespace Grid.Kernels;
 internal sealed class KernelRegistry
 {
     private readonly Dictionary<string, KernelRunner> _runners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RetryPolicy> _retries = new(StringComparer.Ordinal);
 
-    public KernelRegistry(IEnumerable<KernelRegistration> registrations, IServiceProvider services)
+    public KernelRegistry(IEnumerable<KernelRegistration> registrations, IEnumerable<KernelRetryRegistration> retries, IServiceProvider services)
     {
         var sources = new Dictionary<string, Type>(StringComparer.Ordinal);
         foreach (var registration in registrations)
@@ -22,6 +25,19 @@ internal sealed class KernelRegistry
             var (input, output) = GetKernelTypes(registration.KernelType);
             var instance = registration.Instance ?? ActivatorUtilities.CreateInstance(services, registration.KernelType);
             _runners[registration.Name] = KernelRunner.Create(registration.Name, instance, input, output);
+            if (registration.KernelType.GetCustomAttribute<RetryAttribute>() is { } attribute)
+            {
+                var policy = attribute.ToPolicy();
+                policy.Validate($"kernel '{registration.Name}': [Retry]");
+                _retries[registration.Name] = policy;
+            }
+        }
+
+        foreach (var retry in retries)
+        {
+            _retries[retry.Name] = _runners.ContainsKey(retry.Name)
+                ? retry.Retry
+                : throw new InvalidOperationException($"A retry policy is set for kernel '{retry.Name}', but no kernel of that name is registered.");
         }
 
         Kernels = [.. _runners.Values.Select(r => r.Info).OrderBy(k => k.Name, StringComparer.Ordinal)];
@@ -55,6 +71,9 @@ internal sealed class KernelRegistry
 
         throw KernelNames.NotRegistered(name, _runners.Keys);
     }
+
+    /// <summary>Gets the retry policy of kernel <paramref name="name"/>, or <see langword="null"/> when its failed items are not retried.</summary>
+    public RetryPolicy? GetRetry(string name) => _retries.GetValueOrDefault(name);
 
     /// <summary>Gets the runner of a job's kernel after checking the job's item types against it; throws a <see cref="GridException"/> naming the mismatch.</summary>
     public KernelRunner GetForJob(string name, Type inputType, Type outputType)

@@ -91,6 +91,8 @@ internal sealed partial class OwnedJob
                 Ordered = _start.Ordered,
                 MaxInFlight = _start.MaxInFlight,
                 Fetch = _fetch,
+                Retry = _start.Retry,
+                MaxFailures = _start.MaxFailures,
             };
             try
             {

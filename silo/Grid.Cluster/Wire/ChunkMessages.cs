@@ -57,6 +57,7 @@ internal sealed record ChunkMessage(
 /// <summary>The results of a chunk on their way back: from a worker silo to the job's silo (<c>chunk.done</c>), or from the job's silo to the client (<c>job.results</c>).</summary>
 /// <param name="Claim">The job owner's claim the results belong to; empty from a worker.</param>
 /// <param name="Outputs">The kernel's values as a JSON array, or <see langword="null"/> when no item succeeded.</param>
+/// <param name="Attempts">How many times each item ran, or <see langword="null"/> when each ran once.</param>
 internal sealed record ChunkResultMessage(
     string Kind,
     Guid JobId,
@@ -68,7 +69,8 @@ internal sealed record ChunkResultMessage(
     TimeSpan[] Durations,
     string Worker,
     TimeSpan Busy,
-    DateTimeOffset Started) : IWireMessage
+    DateTimeOffset Started,
+    int[]? Attempts = null) : IWireMessage
 {
     /// <summary>The most characters of an item's error detail (its stack trace) that travel.</summary>
     public const int MaxDetail = 8192;
@@ -86,7 +88,8 @@ internal sealed record ChunkResultMessage(
         result.Durations,
         result.Worker,
         result.Busy,
-        result.Started);
+        result.Started,
+        result.Attempts);
 
     public ChunkResult ToChunkResult(Type outputType) => new(
         JobId,
@@ -99,6 +102,7 @@ internal sealed record ChunkResultMessage(
         Busy)
     {
         Started = Started,
+        Attempts = Attempts,
     };
 
     public void Write(WireWriter writer)
@@ -136,6 +140,21 @@ internal sealed record ChunkResultMessage(
         writer.String(Worker);
         writer.TimeSpan(Busy);
         writer.Instant(Started);
+
+        // Like the errors, only the items that ran more than once are listed.
+        var retried = Attempts?.Count(a => a != 1) ?? 0;
+        writer.Count(retried);
+        if (Attempts is not null)
+        {
+            for (var i = 0; i < Attempts.Length; i++)
+            {
+                if (Attempts[i] != 1)
+                {
+                    writer.Count(i);
+                    writer.Count(Attempts[i]);
+                }
+            }
+        }
     }
 
     public static WireRead<ChunkResultMessage> Reader(string kind) => (ref WireReader reader) => Read(ref reader, kind);
@@ -166,6 +185,24 @@ internal sealed record ChunkResultMessage(
             }
         }
 
-        return new ChunkResultMessage(kind, jobId, claim, chunkId, startIndex, outputs, errors, durations, reader.String("worker"), reader.TimeSpan("busy"), reader.Instant("started"));
+        var worker = reader.String("worker");
+        var busy = reader.TimeSpan("busy");
+        var started = reader.Instant("started");
+        var retried = reader.Count("retried", count);
+        int[]? attempts = null;
+        if (retried > 0)
+        {
+            attempts = new int[count];
+            Array.Fill(attempts, 1);
+            for (var i = 0; i < retried; i++)
+            {
+                var index = reader.Count("attemptIndex", count - 1);
+                attempts[index] = reader.Count("attempts", RetryPolicy.MaxAttemptsLimit) is var n and > 0
+                    ? n
+                    : throw new WireFormatException("Field 'attempts' is 0; an item that has a result ran at least once.");
+            }
+        }
+
+        return new ChunkResultMessage(kind, jobId, claim, chunkId, startIndex, outputs, errors, durations, worker, busy, started, attempts);
     }
 }

@@ -8,6 +8,8 @@ namespace Grid.Cluster.Wire;
 /// <param name="Deadline">When the job's time limit passes, fixed once by the client so that a resumed job keeps it.</param>
 /// <param name="ClientInbox">The queue the client reads its replies from.</param>
 /// <param name="Settings">Settings of a job kind beyond the kernel's (JSON), or empty.</param>
+/// <param name="Retry">The job's own retry policy, or <see langword="null"/> for the kernel's.</param>
+/// <param name="MaxFailures">How many items may finally fail before the job stops, or <see langword="null"/> for no limit.</param>
 internal sealed record JobStartMessage(
     Guid JobId,
     string Kernel,
@@ -20,7 +22,9 @@ internal sealed record JobStartMessage(
     int MaxInFlight,
     Guid ClientId,
     string ClientInbox,
-    byte[] Settings) : IWireMessage
+    byte[] Settings,
+    RetryPolicy? Retry = null,
+    long? MaxFailures = null) : IWireMessage
 {
     public string Kind => MessageKinds.JobStart;
 
@@ -38,6 +42,8 @@ internal sealed record JobStartMessage(
         writer.Guid(ClientId);
         writer.String(ClientInbox);
         writer.Bytes(Settings);
+        WireFields.WriteRetry(writer, Retry);
+        writer.VarLong(MaxFailures ?? -1);
     }
 
     public static JobStartMessage Read(ref WireReader reader) => new(
@@ -52,7 +58,20 @@ internal sealed record JobStartMessage(
         reader.VarInt("maxInFlight"),
         reader.Guid("clientId"),
         reader.String("clientInbox"),
-        reader.Bytes("settings").ToArray());
+        reader.Bytes("settings").ToArray(),
+        WireFields.ReadRetry(ref reader),
+        ReadMaxFailures(ref reader));
+
+    private static long? ReadMaxFailures(ref WireReader reader)
+    {
+        var value = reader.VarLong("maxFailures");
+        return value switch
+        {
+            -1 => null,
+            >= 0 => value,
+            _ => throw new WireFormatException($"Field 'maxFailures' is {value}; it must be -1 (no limit) or more."),
+        };
+    }
 }
 
 /// <summary>Tells a client which silo owns its job now (<paramref name="Claim"/> changes each time the job is taken up anew), or that the job was refused.</summary>

@@ -55,6 +55,10 @@ internal static class WireFields
             writer.String(reason);
             writer.VarLong(count);
         }
+
+        writer.VarLong(summary.Retries);
+        writer.VarLong(summary.TimeoutRetries);
+        writer.VarLong(summary.CrashRetries);
     }
 
     public static JobSummary ReadSummary(ref WireReader reader)
@@ -92,6 +96,61 @@ internal static class WireFields
         {
             Error = error,
             FailureReasons = reasons,
+            Retries = reader.VarLong("summary.retries"),
+            TimeoutRetries = reader.VarLong("summary.timeoutRetries"),
+            CrashRetries = reader.VarLong("summary.crashRetries"),
+        };
+    }
+
+    /// <summary>Writes an optional retry policy; the job grain that receives it checks its values.</summary>
+    public static void WriteRetry(WireWriter writer, RetryPolicy? retry)
+    {
+        writer.Bool(retry is not null);
+        if (retry is null)
+        {
+            return;
+        }
+
+        writer.VarInt(retry.MaxAttempts);
+        writer.TimeSpan(retry.InitialDelay);
+        writer.Double(retry.BackoffFactor);
+        writer.TimeSpan(retry.MaxDelay);
+        writer.Count(retry.RetryOn.Count);
+        foreach (var type in retry.RetryOn)
+        {
+            writer.String(type);
+        }
+
+        writer.Bool(retry.RetryTimeouts);
+        writer.Bool(retry.RetryCrashes);
+    }
+
+    public static RetryPolicy? ReadRetry(ref WireReader reader)
+    {
+        if (!reader.Bool("hasRetry"))
+        {
+            return null;
+        }
+
+        var maxAttempts = reader.VarInt("retry.maxAttempts");
+        var initialDelay = reader.TimeSpan("retry.initialDelay");
+        var factor = reader.Double("retry.backoffFactor");
+        var maxDelay = reader.TimeSpan("retry.maxDelay");
+        var types = new string[reader.Count("retry.on", reader.Remaining)];
+        for (var i = 0; i < types.Length; i++)
+        {
+            types[i] = reader.String("retry.on.type");
+        }
+
+        return new RetryPolicy
+        {
+            MaxAttempts = maxAttempts,
+            InitialDelay = initialDelay,
+            BackoffFactor = factor,
+            MaxDelay = maxDelay,
+            RetryOn = types,
+            RetryTimeouts = reader.Bool("retry.timeouts"),
+            RetryCrashes = reader.Bool("retry.crashes"),
         };
     }
 }

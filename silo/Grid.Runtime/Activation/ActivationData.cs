@@ -28,6 +28,8 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
     private bool _deactivateRequested;
     private long _lastActive;
     private TaskCompletionSource? _turnsEnded;
+    private ExecutionContext? _rootContext;
+    private volatile bool _activated;
 
     public ActivationData(GrainId grainId, GrainTypeInfo type, Catalog catalog, Mailbox mailbox, StatelessWorkerPool? pool, string activationName)
     {
@@ -52,6 +54,8 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
 
     public Mailbox Mailbox { get; }
 
+    public GrainTypeInfo Type => _type;
+
     /// <summary>Gets the task that ends when the activation has been deactivated.</summary>
     public Task Completion => _pump;
 
@@ -71,6 +75,30 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
 
     public void OnPosted()
     {
+    }
+
+    /// <summary>Starts an always-interleave call at once, beside the turn in progress, instead of queueing it behind that turn; <see langword="false"/> when the activation is not ready or is leaving.</summary>
+    public bool TryInterleave(GrainCall call)
+    {
+        if (!_activated || !TryBeginTurn())
+        {
+            return false;
+        }
+
+        // The turn takes its caller's trace and chain from the call, not from the sender's context.
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            StartTurn(call);
+        }
+        else
+        {
+            using (ExecutionContext.SuppressFlow())
+            {
+                StartTurn(call);
+            }
+        }
+
+        return true;
     }
 
     public void DeactivateOnIdle()
@@ -204,7 +232,7 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
 
                     _pool?.GrowIfNeeded();
 
-                    if (_type.IsReentrant)
+                    if (_type.IsReentrant || call.Interleaves)
                     {
                         _ = RunTurnAsync(call);
                     }
@@ -230,6 +258,7 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
             _grain = (Grain)_type.Factory(_catalog.Services, null);
             _grain.Attach(this);
             await _grain.OnActivateAsync(_lifetime.Token);
+            _activated = true;
             return true;
         }
         catch (Exception exception)
@@ -268,6 +297,8 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
 
     private async Task RunTurnAsync(GrainCall call)
     {
+        EnterChain(call);
+
         // The turn continues the caller's trace; with nobody listening this is one flag check.
         using var activity = call.Parent != default && GridDiagnostics.Runtime.HasListeners()
             ? GridDiagnostics.Runtime.StartActivity(call.MethodName, ActivityKind.Server, call.Parent)
@@ -291,6 +322,29 @@ internal sealed partial class ActivationData : IGrainContext, IGrainTarget
         finally
         {
             EndTurn();
+        }
+    }
+
+    private void StartTurn(GrainCall call)
+        => _ = Task.Factory.StartNew(() => RunTurnAsync(call), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+
+    /// <summary>Makes the calls this turn sends carry this grain in front of the chain of the call it runs; the async method undoes it when the turn returns.</summary>
+    private void EnterChain(GrainCall call)
+    {
+        if (call.Chain is { } callers)
+        {
+            CallChain.Enter(new CallChain(GrainId, callers));
+        }
+        else if (_rootContext is { } root)
+        {
+            // A call from outside any grain: the activation's own context, made once, so such a turn allocates nothing for its chain.
+            ExecutionContext.Restore(root);
+        }
+        else
+        {
+            // The pump runs with an empty context, so the one captured here holds the chain and nothing else.
+            CallChain.Enter(new CallChain(GrainId, null));
+            _rootContext = ExecutionContext.Capture();
         }
     }
 

@@ -49,6 +49,16 @@ internal sealed class Catalog : IGrainCallSink
             }
 
             var target = GetOrCreate(grainId);
+            if (call.Chain is { } chain)
+            {
+                ThrowIfDeadlock(grainId, target.Type, call, chain);
+            }
+
+            if (call.Interleaves && target is ActivationData activation && activation.TryInterleave(call))
+            {
+                return ValueTask.CompletedTask;
+            }
+
             if (target.Mailbox.TryPost(call))
             {
                 target.OnPosted();
@@ -131,6 +141,38 @@ internal sealed class Catalog : IGrainCallSink
         var target = _targets.GetOrAdd(grainId, created);
         (target as ActivationData)?.Start();
         return target;
+    }
+
+    /// <summary>Fails a call that closes a cycle back to a grain whose turn waits for that cycle, before it waits in a mailbox behind that turn forever.</summary>
+    /// <remarks>
+    /// A reentrant grain or an always-interleave method takes the call at its next await, so it is no deadlock. A stateless worker is
+    /// one only when every activation it may have is already waiting in the chain (a non-reentrant activation is in a chain at most
+    /// once); while one is free or can be added, it takes the call.
+    /// </remarks>
+    private static void ThrowIfDeadlock(GrainId grainId, GrainTypeInfo type, GrainCall call, CallChain chain)
+    {
+        if (type.IsReentrant || call.Interleaves)
+        {
+            return;
+        }
+
+        if (type.IsStatelessWorker && chain.Count(grainId) < type.MaxLocalWorkers)
+        {
+            return;
+        }
+
+        if (chain.CycleTo(grainId) is not { } cycle)
+        {
+            return;
+        }
+
+        var why = type.IsStatelessWorker
+            ? $"grain {grainId} is a stateless worker and all {type.MaxLocalWorkers} of its activations are waiting in this cycle"
+            : $"grain {grainId} is not reentrant and its turn is waiting for this cycle to end";
+        throw new DeadlockException(
+            $"Deadlock: the call to {call.MethodName} closes the cycle {CallChain.Describe(cycle)}; {why}, so the call would never run. "
+            + "Mark the grain [Reentrant] or the method [AlwaysInterleave], or do not wait for the call inside the turn.",
+            cycle);
     }
 
     private async ValueTask PostWhenRoomAsync(GrainId grainId, IGrainTarget target, GrainCall call)

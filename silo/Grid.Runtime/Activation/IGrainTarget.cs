@@ -6,6 +6,9 @@ internal interface IGrainTarget
     /// <summary>Gets the mailbox calls are posted to.</summary>
     Mailbox Mailbox { get; }
 
+    /// <summary>Gets the registered grain class the target runs.</summary>
+    GrainTypeInfo Type { get; }
+
     /// <summary>Called after a call was posted, so a pool can add a worker when all are busy.</summary>
     void OnPosted();
 

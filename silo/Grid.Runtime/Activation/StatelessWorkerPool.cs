@@ -21,6 +21,8 @@ internal sealed class StatelessWorkerPool : IGrainTarget
 
     public Mailbox Mailbox { get; }
 
+    public GrainTypeInfo Type => _type;
+
     /// <summary>Gets the most activations the pool may have.</summary>
     public int MaxWorkers => _type.MaxLocalWorkers;
 

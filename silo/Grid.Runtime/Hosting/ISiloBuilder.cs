@@ -1,4 +1,5 @@
 using System.Reflection;
+using Grid.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Runtime.Hosting;
@@ -23,6 +24,9 @@ public interface ISiloBuilder
 
     /// <summary>Registers every public class with a <c>[Kernel]</c> attribute in <paramref name="assembly"/>.</summary>
     ISiloBuilder AddKernelsFromAssembly(Assembly assembly);
+
+    /// <summary>Sets the retry policy of the kernel registered as <paramref name="name"/>, replacing its <c>[Retry]</c> attribute; a job's own <c>MapOptions.Retry</c> still wins.</summary>
+    ISiloBuilder SetKernelRetry(string name, RetryPolicy retry);
 
     /// <summary>Registers the grain class <typeparamref name="TGrain"/> as the implementation of <typeparamref name="TGrainInterface"/>.</summary>
     ISiloBuilder AddGrain<TGrainInterface, TGrain>()

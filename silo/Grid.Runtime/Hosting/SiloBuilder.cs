@@ -1,4 +1,5 @@
 using System.Reflection;
+using Grid.Jobs;
 using Grid.Kernels;
 using Grid.Runtime.Activation;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,15 @@ internal sealed class SiloBuilder(IServiceCollection services) : ISiloBuilder
             }
         }
 
+        return this;
+    }
+
+    public ISiloBuilder SetKernelRetry(string name, RetryPolicy retry)
+    {
+        KernelNames.Validate(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(retry);
+        retry.Validate($"kernel '{name}': Retry");
+        Services.AddSingleton(new KernelRetryRegistration(name, retry));
         return this;
     }
 

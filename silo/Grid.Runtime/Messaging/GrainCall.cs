@@ -8,6 +8,12 @@ internal abstract class GrainCall
     /// <summary>Gets the trace context of the caller, so the grain's turn continues the caller's trace.</summary>
     public ActivityContext Parent { get; } = Activity.Current?.Context ?? default;
 
+    /// <summary>Gets the grains whose turns wait on this call, latest first; <see langword="null"/> for a call from outside any grain turn and for a one-way call, which nobody waits for.</summary>
+    public CallChain? Chain { get; init; } = CallChain.Current;
+
+    /// <summary>Gets whether the call may run while its grain is inside another turn (<see cref="AlwaysInterleaveAttribute"/>).</summary>
+    public abstract bool Interleaves { get; }
+
     /// <summary>Gets the exception the call ended with, once its turn has ended; <see langword="null"/> when it succeeded.</summary>
     public abstract Exception? Failure { get; }
 

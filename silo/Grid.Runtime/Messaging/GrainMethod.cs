@@ -14,6 +14,7 @@ internal abstract class GrainMethod
         Method = method;
         Name = $"{method.DeclaringType?.Name}.{method.Name}";
         IsOneWay = method.GetCustomAttribute<OneWayAttribute>() is not null;
+        Interleaves = method.GetCustomAttribute<AlwaysInterleaveAttribute>() is not null;
     }
 
     public MethodInfo Method { get; }
@@ -21,6 +22,9 @@ internal abstract class GrainMethod
     public string Name { get; }
 
     public bool IsOneWay { get; }
+
+    /// <summary>Gets whether calls to the method may run while the grain is inside another turn.</summary>
+    public bool Interleaves { get; }
 
     /// <summary>Gets the method's description, made on first use and kept.</summary>
     public static GrainMethod For(MethodInfo method) => Cache.GetOrAdd(method, Create);

@@ -120,8 +120,12 @@ internal sealed class StreamMethod<T> : GrainMethod
         {
             public override string MethodName => enumerator.StepName(step);
 
+            public override bool Interleaves => enumerator.Interleaves;
+
             protected override Task<bool> Start(object grain) => enumerator.RunStepAsync(grain, step);
         }
+
+        private bool Interleaves => method.Interleaves;
 
         private string StepName(Step step) => $"{method.Name}.{step}";
     }

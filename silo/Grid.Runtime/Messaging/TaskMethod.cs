@@ -25,7 +25,8 @@ internal sealed class TaskMethod : GrainMethod
 
     public override object Send(IGrainCallSink target, GrainId grainId, object?[] arguments)
     {
-        var call = new Call(this, arguments);
+        // Nobody waits for a one-way call, so the turns it came from cannot be blocked by it: it carries no chain.
+        var call = IsOneWay ? new Call(this, arguments) { Chain = null } : new Call(this, arguments);
         Task task;
         if (IsOneWay)
         {
@@ -45,6 +46,8 @@ internal sealed class TaskMethod : GrainMethod
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override string MethodName => method.Name;
+
+        public override bool Interleaves => method.Interleaves;
 
         public override Exception? Failure => Completion.Task.Exception?.InnerException;
 

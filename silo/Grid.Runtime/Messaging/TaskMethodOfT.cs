@@ -40,6 +40,8 @@ internal sealed class TaskMethod<T> : GrainMethod
     {
         public override string MethodName => method.Name;
 
+        public override bool Interleaves => method.Interleaves;
+
         protected override Task<T> Start(object grain) => method._invoke(grain, arguments);
     }
 }

@@ -57,6 +57,18 @@ public sealed class WireMessageTests
     }
 
     [Fact]
+    public void ChunkResult_WithAttempts_RoundTripsEachItemsAttempts()
+    {
+        var result = new ChunkResult(Guid.NewGuid(), 3, 40, new[] { 1, 2, 3 }, null, new TimeSpan[3], "w", TimeSpan.Zero) { Attempts = [1, 4, 2] };
+
+        var back = RoundTrip(ChunkResultMessage.From(MessageKinds.Results, result, Guid.Empty, 0), ChunkResultMessage.Reader(MessageKinds.Results)).ToChunkResult(typeof(int));
+        var once = RoundTrip(ChunkResultMessage.From(MessageKinds.Results, result with { Attempts = null }, Guid.Empty, 0), ChunkResultMessage.Reader(MessageKinds.Results)).ToChunkResult(typeof(int));
+
+        Assert.Equal([1, 4, 2], back.Attempts!);
+        Assert.Null(once.Attempts);
+    }
+
+    [Fact]
     public void ChunkResult_WithoutOutputsOrErrors_RoundTrips()
     {
         var result = ChunkResult.NotRun(new Chunk(Guid.NewGuid(), 0, 0, "k", new int[2]), new ItemError(ItemStatus.Cancelled, "X", "stopped"), "none");
@@ -93,12 +105,40 @@ public sealed class WireMessageTests
     }
 
     [Fact]
+    public void JobStart_WithRetryAndMaxFailures_RoundTripsThem()
+    {
+        var retry = new RetryPolicy
+        {
+            MaxAttempts = 5,
+            InitialDelay = TimeSpan.FromMilliseconds(20),
+            BackoffFactor = 1.5,
+            MaxDelay = TimeSpan.FromSeconds(3),
+            RetryOn = ["System.IO.IOException", "System.TimeoutException"],
+            RetryTimeouts = true,
+            RetryCrashes = true,
+        };
+        var start = new JobStartMessage(Guid.NewGuid(), "k", "System.Int64", "System.Int64", null, null, null, false, 0, Guid.NewGuid(), "inbox", [], retry, MaxFailures: 7);
+
+        var read = RoundTrip(start, JobStartMessage.Read);
+        var none = RoundTrip(start with { Retry = null, MaxFailures = null }, JobStartMessage.Read);
+
+        Assert.Equal(retry with { RetryOn = read.Retry!.RetryOn }, read.Retry);
+        Assert.Equal(retry.RetryOn, read.Retry.RetryOn);
+        Assert.Equal(7, read.MaxFailures);
+        Assert.Null(none.Retry);
+        Assert.Null(none.MaxFailures);
+    }
+
+    [Fact]
     public void JobEnded_RoundTripsTheSummary()
     {
         var summary = new JobSummary(Guid.NewGuid(), "is-prime", JobOutcome.TimedOut, 10, 5, 2, 2, 1, TimeSpan.FromSeconds(3), [new WorkerUsage("w1", 2, 7, TimeSpan.FromSeconds(1))])
         {
             Error = "late",
             FailureReasons = new Dictionary<string, long> { ["timeout"] = 2, ["http-500"] = 1 },
+            Retries = 9,
+            TimeoutRetries = 2,
+            CrashRetries = 1,
         };
 
         var read = RoundTrip(new JobEndedMessage(summary.JobId, Guid.NewGuid(), summary, "Grid.GridException", "broke"), JobEndedMessage.Read);
@@ -109,6 +149,7 @@ public sealed class WireMessageTests
         Assert.Equal(summary.Workers, read.Summary.Workers);
         Assert.Equal("late", read.Summary.Error);
         Assert.Equal(summary.FailureReasons, read.Summary.FailureReasons);
+        Assert.Equal((9L, 2L, 1L), (read.Summary.Retries, read.Summary.TimeoutRetries, read.Summary.CrashRetries));
         Assert.Equal("broke", read.ErrorMessage);
     }
 
