@@ -29,6 +29,7 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, IAsyncD
     private Consumer? _jobConsumer;
     private Task? _heartbeats;
     private volatile bool _leaving;
+    private int _disposed;
 
     public ClusterMember(
         IOptions<ClusterOptions> options,
@@ -84,6 +85,9 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, IAsyncD
         LogJoined(_logger, Name, _options.Name, LocalWorkerSlots);
     }
 
+    /// <summary>Leaves the cluster while the silo's grains still run, so that running chunks can finish and owned jobs are handed on cleanly.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => StopAsync(cancellationToken);
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_leaving)
@@ -134,6 +138,12 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, IAsyncD
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this member twice: as itself and as the lifecycle participant its factory returned.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
