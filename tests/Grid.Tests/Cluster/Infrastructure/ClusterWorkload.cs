@@ -139,10 +139,15 @@ internal static class ClusterWorkload
         while (true)
         {
             var done = await Task.WhenAny(pending);
-            if (done.IsCompletedSuccessfully || pending.Count == 1)
+            if (done.IsCompletedSuccessfully)
             {
                 await found.CancelAsync();
                 return await done;
+            }
+
+            if (pending.Count == 1)
+            {
+                throw new TimeoutException($"no silo printed a line containing '{text}'.\n{cluster.Logs}", done.Exception?.InnerException);
             }
 
             // That silo exited without printing it; another still may.
