@@ -117,7 +117,11 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, IAsyncD
                 LogHandedBack(_logger, unfinished);
             }
 
-            await Broker.PublishAsync(Broker.Topology.Broadcast, string.Empty, new ByeMessage(Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (Broker.IsConnected)
+            {
+                // Without a connection there is nobody to tell, and waiting for one would hold up the stop.
+                await Broker.PublishAsync(Broker.Topology.Broadcast, string.Empty, new ByeMessage(Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception exception) when (exception is BrokerUnavailableException or OperationCanceledException)
         {
@@ -253,9 +257,22 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, IAsyncD
             _work.Running,
             _started,
             _options.HeartbeatInterval);
+        return PublishBeatAsync(beat);
+    }
+
+    private async Task PublishBeatAsync(HeartbeatMessage beat)
+    {
+        // Awaited inside the using: disposing the source before the publish ends would stop its timer, and a beat sent while
+        // there is no connection would then wait for one forever (a silo stopping before it ever connected hung there).
         using var cancel = new CancellationTokenSource(_options.HeartbeatInterval);
-        return Broker.PublishAsync(Broker.Topology.Broadcast, string.Empty, beat, cancellationToken: cancel.Token)
-            .ContinueWith(t => t.Exception is { } e && e.InnerException is not (BrokerUnavailableException or OperationCanceledException) ? t : Task.CompletedTask, TaskScheduler.Default).Unwrap();
+        try
+        {
+            await Broker.PublishAsync(Broker.Topology.Broadcast, string.Empty, beat, cancellationToken: cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is BrokerUnavailableException or OperationCanceledException)
+        {
+            // No connection now; the next beat goes out on the next one.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grid silo {Silo} is joining cluster {Cluster} through the broker at {Address}")]
