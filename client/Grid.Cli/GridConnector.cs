@@ -16,7 +16,7 @@ internal static class GridConnector
         {
             if (settings.Workers is not null)
             {
-                throw new UsageException("--workers sizes the embedded silo; a cluster's silos set their own workers (Grid:Silo:MaxLocalWorkers)");
+                throw new UsageException("grid: --workers sizes the embedded silo; a cluster's silos set their own workers (Grid:Silo:MaxLocalWorkers)");
             }
 
             return GridClient.ConnectAsync(cluster, new ClusterClientOptions { Name = settings.ClusterName }, cancellationToken);

@@ -25,6 +25,8 @@ internal sealed class ClusterConnection : IGridConnection
     private IReadOnlyList<(string Name, string InputType, string OutputType)> _kernelNames = [];
     private Task? _heartbeats;
     private long _nextRequest;
+    private long _listeningSince;
+    private long _slowestSiloBeat;
     private bool _reconnected;
     private int _disposed;
 
@@ -116,7 +118,19 @@ internal sealed class ClusterConnection : IGridConnection
         }
     }
 
-    public Task<IReadOnlyList<SiloStatus>> GetSilosAsync(CancellationToken cancellationToken) => Task.FromResult(View.Silos());
+    public async Task<IReadOnlyList<SiloStatus>> GetSilosAsync(CancellationToken cancellationToken)
+    {
+        // Each silo beats once per its interval, so a client that has listened for less than two of them may not have heard every silo
+        // yet (ConnectAsync waits only for the first): wait out the rest, or a fresh `grid status` would list some silos only.
+        var interval = TimeSpan.FromTicks(Math.Max(_options.HeartbeatInterval.Ticks, Interlocked.Read(ref _slowestSiloBeat)));
+        var rest = (2 * interval) - Stopwatch.GetElapsedTime(Interlocked.Read(ref _listeningSince));
+        if (rest > TimeSpan.Zero)
+        {
+            await Task.Delay(rest, cancellationToken).ConfigureAwait(false);
+        }
+
+        return View.Silos();
+    }
 
     internal void Register(RemoteJob job) => _jobs[job.JobId] = job;
 
@@ -237,6 +251,7 @@ internal sealed class ClusterConnection : IGridConnection
         await session.Publisher.QueueDeclareAsync(Inbox, durable: false, exclusive: true, autoDelete: true, topology.DeadLettered(), cancellationToken: cancellationToken).ConfigureAwait(false);
         await session.Publisher.QueueBindAsync(Inbox, topology.Broadcast, string.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
         await Broker.ConsumeAsync(session, Inbox, 1024, HandleInboxAsync, cancellationToken).ConfigureAwait(false);
+        Interlocked.CompareExchange(ref _listeningSince, Stopwatch.GetTimestamp(), 0);
         if (_reconnected)
         {
             // Replies sent while the client was away are lost: ask again, and have every job's silo hand it on so that its results come anew.
@@ -277,6 +292,11 @@ internal sealed class ClusterConnection : IGridConnection
                 View.Observe(beat);
                 if (beat.MemberKind == MemberKind.Silo)
                 {
+                    if (beat.Interval.Ticks > Interlocked.Read(ref _slowestSiloBeat))
+                    {
+                        Interlocked.Exchange(ref _slowestSiloBeat, beat.Interval.Ticks);
+                    }
+
                     _firstSilo.TrySetResult();
                 }
 

@@ -29,6 +29,7 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, ICluste
     private Consumer? _jobConsumer;
     private Task? _heartbeats;
     private volatile bool _leaving;
+    private int _disposed;
 
     public ClusterMember(
         IOptions<ClusterOptions> options,
@@ -87,6 +88,9 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, ICluste
         LogJoined(_logger, Name, _options.Name, LocalWorkerSlots);
     }
 
+    /// <summary>Leaves the cluster while the silo's grains still run, so that running chunks can finish and owned jobs are handed on cleanly.</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => StopAsync(cancellationToken);
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_leaving)
@@ -116,7 +120,11 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, ICluste
                 LogHandedBack(_logger, unfinished);
             }
 
-            await Broker.PublishAsync(Broker.Topology.Broadcast, string.Empty, new ByeMessage(Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (Broker.IsConnected)
+            {
+                // Without a connection there is nobody to tell, and waiting for one would hold up the stop.
+                await Broker.PublishAsync(Broker.Topology.Broadcast, string.Empty, new ByeMessage(Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception exception) when (exception is BrokerUnavailableException or OperationCanceledException)
         {
@@ -137,6 +145,12 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, ICluste
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this member twice: as itself and as the lifecycle participant its factory returned.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
@@ -249,9 +263,22 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, ICluste
             snapshot.WorkingSetBytes,
             snapshot.CpuSeconds,
             snapshot.Cores);
+        return PublishBeatAsync(beat);
+    }
+
+    private async Task PublishBeatAsync(HeartbeatMessage beat)
+    {
+        // Awaited inside the using: disposing the source before the publish ends would stop its timer, and a beat sent while
+        // there is no connection would then wait for one forever (a silo stopping before it ever connected hung there).
         using var cancel = new CancellationTokenSource(_options.HeartbeatInterval);
-        return Broker.PublishAsync(Broker.Topology.Broadcast, string.Empty, beat, cancellationToken: cancel.Token)
-            .ContinueWith(t => t.Exception is { } e && e.InnerException is not (BrokerUnavailableException or OperationCanceledException) ? t : Task.CompletedTask, TaskScheduler.Default).Unwrap();
+        try
+        {
+            await Broker.PublishAsync(Broker.Topology.Broadcast, string.Empty, beat, cancellationToken: cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is BrokerUnavailableException or OperationCanceledException)
+        {
+            // No connection now; the next beat goes out on the next one.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grid silo {Silo} is joining cluster {Cluster} through the broker at {Address}")]

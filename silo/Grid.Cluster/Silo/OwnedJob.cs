@@ -33,6 +33,7 @@ internal sealed partial class OwnedJob
     private readonly IndexMap _indices = new();
     private volatile bool _heard;
     private volatile bool _dropped;
+    private volatile string? _cancelReason;
     private int _settled;
 
     public OwnedJob(
@@ -166,7 +167,11 @@ internal sealed partial class OwnedJob
         }
     }
 
-    public void Cancel(string reason) => _ = _grain.CancelAsync(reason);
+    public void Cancel(string reason)
+    {
+        _cancelReason = reason;
+        _ = _grain.CancelAsync(reason);
+    }
 
     /// <summary>Stops the job for good because its client is gone, and has every silo drop its queued chunks.</summary>
     public async Task AbandonAsync(string reason)
@@ -221,8 +226,19 @@ internal sealed partial class OwnedJob
             return;
         }
 
-        summary = await _grain.GetSummaryAsync().ConfigureAwait(false);
-        LogEnded(_logger, JobId, summary.Outcome, summary.Total);
+        try
+        {
+            summary = await _grain.GetSummaryAsync().ConfigureAwait(false);
+            LogEnded(_logger, JobId, summary.Outcome, summary.Total);
+        }
+        catch (GridException) when (_cancelReason is { } reason)
+        {
+            // A cancelled job grain drops the results it holds and lets go of itself at once, summary and all (its client asked
+            // to stop reading): the job still ends here, so that its message is settled and its client stops waiting.
+            errorType ??= typeof(OperationCanceledException).FullName;
+            errorMessage ??= reason;
+            LogCancelled(_logger, JobId, reason);
+        }
 
         // Say so until the client acknowledges: the end is the one message whose loss would leave the client waiting.
         var ended = new JobEndedMessage(JobId, Claim, summary, errorType, errorMessage);
@@ -300,6 +316,9 @@ internal sealed partial class OwnedJob
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ended {Outcome} with {Total} items")]
     private static partial void LogEnded(ILogger logger, Guid jobId, JobOutcome outcome, long total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ended Cancelled: {Reason}")]
+    private static partial void LogCancelled(ILogger logger, Guid jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} stopped: {Reason}")]
     private static partial void LogAbandoned(ILogger logger, Guid jobId, string reason);

@@ -6,6 +6,10 @@ public interface ISiloLifecycleParticipant
     /// <summary>Starts the component, after the silo has started.</summary>
     Task StartAsync(CancellationToken cancellationToken);
 
-    /// <summary>Stops the component, before the silo stops its grains.</summary>
+    /// <summary>Runs when the silo begins to stop, while its grains still take calls: a component that feeds grains work stops feeding them here and lets what runs finish.</summary>
+    /// <remarks>The default does nothing.</remarks>
+    Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops the component, after the silo has stopped its grains (so their last spans are still exported).</summary>
     Task StopAsync(CancellationToken cancellationToken);
 }

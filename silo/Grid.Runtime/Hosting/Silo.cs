@@ -67,6 +67,19 @@ public sealed partial class Silo : IAsyncDisposable
         await _collector.ConfigureAwait(false);
         try
         {
+            // First, while grains still take calls, so that a participant feeding them work (a cluster member) stops taking it and lets what runs finish.
+            foreach (var participant in _participants.Reverse())
+            {
+                try
+                {
+                    await participant.StoppingAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    LogParticipantStopFailed(_logger, exception, participant.GetType().Name);
+                }
+            }
+
             await StopGrainsAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grid.Kernels;
+using Grid.Tests.TestKernels;
+
+namespace Grid.Tests.Cluster;
+
+/// <summary>A client that goes away cancels its job: the silos stop running its chunks and the shared work queue drains.</summary>
+[Collection(BrokerCollection.Name)]
+public sealed class ClientDepartureTests(BrokerFixture broker)
+{
+    // Far more work than the tests wait for: 200 slow primes on four workers would keep the silos busy for many seconds.
+    private const int Items = 200;
+
+    [Fact]
+    public async Task DisposeAsync_ClientMidJob_CancelsTheJobOnTheSilosAndDrainsTheWorkQueue()
+    {
+        await using var cluster = await SiloCluster.StartAsync(broker, 2);
+        await using var observer = await cluster.ConnectClientAsync();
+        var client = await cluster.ConnectClientAsync();
+        var inputs = ClusterWorkload.PrimesFrom(ClusterWorkload.SlowPrimeStart, Items);
+        var job = client.Map<long, bool>(BuiltInKernels.IsPrime, inputs);
+        var midJob = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = ClusterWorkload.ReadAllAsync(job, count =>
+        {
+            if (count == 2)
+            {
+                midJob.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        });
+        await midJob.Task.WaitAsync(TestLimits.Hang);
+
+        await client.DisposeAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => reading);
+        await ClusterWorkload.WaitForAnySiloLineAsync(cluster, $"Job {job.Id} ended Cancelled");
+        await AssertDrainedAsync(cluster, observer);
+    }
+
+    [Fact]
+    public async Task GridProcess_KilledMidJob_ItsJobIsStoppedAndTheWorkQueueDrains()
+    {
+        await using var cluster = await SiloCluster.StartAsync(broker, 2);
+        await using var observer = await cluster.ConnectClientAsync();
+        var numbers = Path.Combine(Path.GetTempPath(), $"grid-{cluster.Name}-primes.txt");
+        await File.WriteAllLinesAsync(numbers, ClusterWorkload.PrimesFrom(ClusterWorkload.SlowPrimeStart, Items).Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        Process? grid = null;
+        try
+        {
+            grid = await StartGridAsync(cluster, "primes", "--file", numbers);
+            var printed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var lines = 0;
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            grid.ErrorDataReceived += (_, e) => output.Enqueue("[err] " + e.Data);
+            grid.OutputDataReceived += (_, e) =>
+            {
+                output.Enqueue(e.Data ?? string.Empty);
+                if (e.Data?.Contains(" is prime", StringComparison.Ordinal) == true && Interlocked.Increment(ref lines) == 2)
+                {
+                    printed.TrySetResult();
+                }
+            };
+            grid.BeginOutputReadLine();
+            grid.BeginErrorReadLine();
+            await Task.WhenAny(printed.Task, grid.WaitForExitAsync()).WaitAsync(TestLimits.Hang);
+            Assert.False(grid.HasExited, $"grid exited with {(grid.HasExited ? grid.ExitCode : 0)} before the job was half done:\n{string.Join('\n', output)}");
+
+            grid.Kill();
+            await grid.WaitForExitAsync().WaitAsync(TestLimits.Hang);
+            ChildProcessLauncher.Forget(grid);
+            Assert.Equal(128 + 9, grid.ExitCode);
+
+            // The job's silo stops it once the client has been silent for the member timeout.
+            await ClusterWorkload.WaitForAnySiloLineAsync(cluster, "The job's client stopped sending heartbeats");
+            await AssertDrainedAsync(cluster, observer);
+        }
+        finally
+        {
+            if (grid is not null)
+            {
+                grid.Kill();
+                grid.Dispose();
+            }
+
+            File.Delete(numbers);
+        }
+    }
+
+    private async Task AssertDrainedAsync(SiloCluster cluster, Grid.Client.GridClient observer)
+    {
+        var workQueue = cluster.Name + ".work";
+        await ClusterWorkload.WaitUntilAsync(
+            async () => await broker.MessageCountAsync(workQueue) == 0,
+            async () => $"{workQueue} holds {await broker.MessageCountAsync(workQueue)} messages");
+        await ClusterWorkload.WaitUntilAsync(
+            async () => (await observer.GetSilosAsync()) is { Count: 2 } silos && silos.All(s => s.RunningChunks == 0 && s.Jobs == 0),
+            () => ClusterWorkload.DescribeSilosAsync(observer));
+    }
+
+    /// <summary>Starts the grid command as its own process on the cluster, named by the environment as a user would set it.</summary>
+    private static async Task<Process> StartGridAsync(SiloCluster cluster, params string[] arguments)
+    {
+        // The grid program as its own project builds it (next to the tests it would resolve the test host's dependencies instead).
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var program = RepositoryPaths.Combine("client", "Grid.Cli", "bin", output.Parent!.Name, output.Name, "grid.dll");
+        Assert.True(File.Exists(program), $"{program} is missing: build the tests with their project, which builds client/Grid.Cli");
+        var start = new ProcessStartInfo(Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(program);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["GRID_CLUSTER"] = cluster.ConnectionString;
+        start.Environment["GRID_CLUSTER_NAME"] = cluster.Name;
+        var process = await ChildProcessLauncher.StartAsync(start);
+        process.StandardInput.Close();
+        return process;
+    }
+}
