@@ -101,19 +101,35 @@ internal sealed partial class WorkRunner(KernelRegistry kernels, IGrainFactory g
         try
         {
             ChunkResultMessage result;
+            Chunk chunk;
             try
             {
-                var chunk = message.ToChunk(kernels.Get(message.Kernel).Info.InputType);
-                var ran = await _worker.RunChunkAsync(chunk, cancellation.Token).ConfigureAwait(false);
-                result = ChunkResultMessage.From(MessageKinds.ChunkDone, ran, Guid.Empty, 0);
+                chunk = message.ToChunk(kernels.Get(message.Kernel).Info.InputType);
             }
             catch (GridException exception)
             {
                 // An unknown kernel or items that are not the kernel's input type: every item of the chunk gets the reason.
                 LogChunkRefused(logger, message.JobId, message.ChunkId, exception.Message);
                 result = Failed(message, new ItemError(ItemStatus.Failed, exception.GetType().FullName!, exception.Message), runtime.SiloName);
+                await member.Broker.PublishAsync(string.Empty, delivery.ReplyTo!, result, new PublishProperties(CorrelationId: delivery.CorrelationId)).ConfigureAwait(false);
+                await delivery.AckAsync().ConfigureAwait(false);
+                return;
             }
 
+            ChunkResult ran;
+            try
+            {
+                ran = await _worker.RunChunkAsync(chunk, cancellation.Token).ConfigureAwait(false);
+            }
+            catch (GridException exception)
+            {
+                // The worker refused the chunk because this silo is stopping (past its grace period): another silo runs it.
+                LogHandedOn(logger, message.JobId, message.ChunkId, exception.Message);
+                await delivery.RejectAsync(requeue: true).ConfigureAwait(false);
+                return;
+            }
+
+            result = ChunkResultMessage.From(MessageKinds.ChunkDone, ran, Guid.Empty, 0);
             await member.Broker.PublishAsync(string.Empty, delivery.ReplyTo!, result, new PublishProperties(CorrelationId: delivery.CorrelationId)).ConfigureAwait(false);
             await delivery.AckAsync().ConfigureAwait(false);
         }
@@ -147,6 +163,9 @@ internal sealed partial class WorkRunner(KernelRegistry kernels, IGrainFactory g
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chunk {ChunkId} of job {JobId} cannot run here: {Reason}")]
     private static partial void LogChunkRefused(ILogger logger, Guid jobId, long chunkId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chunk {ChunkId} of job {JobId} goes back to the work queue: {Reason}")]
+    private static partial void LogHandedOn(ILogger logger, Guid jobId, long chunkId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The result of chunk {ChunkId} of job {JobId} could not be sent ({Reason}); the chunk returns to the queue")]
     private static partial void LogResultLost(ILogger logger, Guid jobId, long chunkId, string reason);
