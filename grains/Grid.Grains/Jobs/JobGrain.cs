@@ -71,13 +71,16 @@ internal sealed partial class JobGrain(
         }
 
         TimeLimit.ThrowIfNotPositive(spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
+        TimeLimit.ThrowIfNotPositive(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout));
+        TimeLimit.ThrowIfHardBelowSoft(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout), spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
         TimeLimit.ThrowIfNotPositive(spec.JobTimeout, nameof(JobSpec.JobTimeout));
         if (spec.MaxInFlight < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxInFlight, "MaxInFlight must be 0 (automatic) or positive.");
         }
 
-        kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
+        var runner = kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
+        TimeLimit.ThrowIfHardBelowSoft(runner.Options.HardTimeout, $"Kernel '{spec.Kernel}''s hard time limit", spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
         _spec = spec;
         _workers = Math.Max(1, dispatcher.WorkerSlots);
         _sizer = new ChunkSizer(_options.TargetChunkDuration, _options.MaxChunkSize);
@@ -266,6 +269,7 @@ internal sealed partial class JobGrain(
             var chunk = new Chunk(spec.JobId, _nextChunkId++, startIndex, spec.Kernel, Take(size, spec.InputType))
             {
                 ItemTimeout = spec.ItemTimeout,
+                HardItemTimeout = spec.HardItemTimeout,
                 Deadline = _deadline,
             };
             _chunksInFlight++;

@@ -8,6 +8,7 @@ namespace Grid.Cluster.Wire;
 /// <param name="Deadline">When the job's time limit passes, fixed once by the client so that a resumed job keeps it.</param>
 /// <param name="ClientInbox">The queue the client reads its replies from.</param>
 /// <param name="Settings">Settings of a job kind beyond the kernel's (JSON), or empty.</param>
+/// <param name="HardItemTimeout">The job's hard time limit of one item, or <see langword="null"/> for the kernel's own.</param>
 internal sealed record JobStartMessage(
     Guid JobId,
     string Kernel,
@@ -20,7 +21,8 @@ internal sealed record JobStartMessage(
     int MaxInFlight,
     Guid ClientId,
     string ClientInbox,
-    byte[] Settings) : IWireMessage
+    byte[] Settings,
+    TimeSpan? HardItemTimeout = null) : IWireMessage
 {
     public string Kind => MessageKinds.JobStart;
 
@@ -38,6 +40,7 @@ internal sealed record JobStartMessage(
         writer.Guid(ClientId);
         writer.String(ClientInbox);
         writer.Bytes(Settings);
+        writer.OptionalTimeSpan(HardItemTimeout);
     }
 
     public static JobStartMessage Read(ref WireReader reader) => new(
@@ -52,7 +55,8 @@ internal sealed record JobStartMessage(
         reader.VarInt("maxInFlight"),
         reader.Guid("clientId"),
         reader.String("clientInbox"),
-        reader.Bytes("settings").ToArray());
+        reader.Bytes("settings").ToArray(),
+        reader.OptionalTimeSpan("hardItemTimeout"));
 }
 
 /// <summary>Tells a client which silo owns its job now (<paramref name="Claim"/> changes each time the job is taken up anew), or that the job was refused.</summary>

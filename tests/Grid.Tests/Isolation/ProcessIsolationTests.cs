@@ -1,0 +1,107 @@
+using Grid.Client;
+using Grid.Jobs;
+using Grid.Kernels;
+using Grid.Tests.TestKernels;
+
+namespace Grid.Tests.Isolation;
+
+/// <summary>Kernels marked Isolation = Process: killed at the hard limit and the memory limit, crashes that fail only their own item, and worker processes reused and bounded by the worker pool.</summary>
+[Collection(IsolationCollection.Name)]
+public sealed class ProcessIsolationTests(IsolationFixture silo)
+{
+    private GridClient Client => silo.Client;
+
+    [Fact]
+    public async Task Map_KernelSpinsPastJobHardLimit_ItemTimedOutProcessReplacedOtherItemsComplete()
+    {
+        long[] inputs = [1, 2, -1, 3, 4, 5, 6, 7];
+        var startedBefore = silo.Processes.Started;
+
+        var results = await Client.Map<long, long>(IsolatedSpinKernel.Name, inputs, new MapOptions { HardItemTimeout = TimeSpan.FromMilliseconds(500) }).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var spun = Assert.Single(results, r => r.Index == 2);
+        Assert.Equal(ItemStatus.TimedOut, spun.Status);
+        Assert.Equal(KernelReasons.HardTimeout, spun.Error!.Type);
+        // The job's 500 ms wins over the kernel's own 600 s.
+        Assert.Contains("hard time limit of 500 ms", spun.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("was killed and replaced", spun.Error.Message, StringComparison.Ordinal);
+        Assert.All(results.Where(r => r.Index != 2), r => Assert.Equal(inputs[r.Index] * 2, r.GetValueOrThrow()));
+        Assert.True(silo.Processes.Started > startedBefore, "The spinning item's process was not replaced.");
+    }
+
+    [Fact]
+    public async Task Map_ManyItems_RunInFewReusedWorkerProcessesNoMoreThanTheWorkers()
+    {
+        var inputs = Enumerable.Range(0, 2000).Select(i => (long)i).ToArray();
+
+        var results = await Client.Map<long, int>(ProcessIdKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var pids = results.Select(r => r.GetValueOrThrow()).ToHashSet();
+        Assert.DoesNotContain(Environment.ProcessId, pids);
+        Assert.InRange(pids.Count, 1, IsolationFixture.Workers);
+        Assert.InRange(silo.Processes.LiveProcessIds.Count, 1, IsolationFixture.Workers);
+        Assert.Subset(silo.Processes.LiveProcessIds.ToHashSet(), pids);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_Twice_RunsInAWorkerProcessThatIsKept()
+    {
+        var first = await Client.SubmitAsync<long, int>(ProcessIdKernel.Name, 1).WaitAsync(TestLimits.Hang);
+        var second = await Client.SubmitAsync<long, int>(ProcessIdKernel.Name, 2).WaitAsync(TestLimits.Hang);
+
+        Assert.NotEqual(Environment.ProcessId, first);
+        Assert.Contains(first, silo.Processes.LiveProcessIds);
+        Assert.Contains(second, silo.Processes.LiveProcessIds);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Map_KernelPassesMemoryLimit_ItemOutOfMemoryOthersFine(bool native)
+    {
+        MemoryRequest[] inputs = [new(1, native), new(500, native), new(2, native), new(3, native)];
+
+        var results = await Client.Map<MemoryRequest, int>(MemoryKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var big = Assert.Single(results, r => r.Index == 1);
+        Assert.Equal(ItemStatus.Failed, big.Status);
+        Assert.Equal(KernelReasons.OutOfMemory, big.Error!.Type);
+        Assert.Contains("200 MB", big.Error.Message, StringComparison.Ordinal);
+        Assert.All(results.Where(r => r.Index != 1), r => Assert.Equal(inputs[r.Index].Megabytes, r.GetValueOrThrow()));
+    }
+
+    [Fact]
+    public async Task Map_KernelCallsFailFast_FailsOnlyThatItemNamingTheCrash()
+    {
+        long[] inputs = [1, 2, 13, 4, 5, 6];
+
+        var results = await Client.Map<long, long>(FailFastKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var crashed = Assert.Single(results, r => r.Index == 2);
+        Assert.Equal(ItemStatus.Failed, crashed.Status);
+        Assert.Equal(KernelReasons.WorkerCrashed, crashed.Error!.Type);
+        Assert.Contains("crashed its worker process", crashed.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("exit code", crashed.Error.Message, StringComparison.Ordinal);
+        Assert.True(crashed.Error.Message.Contains(FailFastKernel.Message, StringComparison.Ordinal), crashed.Error.Message);
+        Assert.All(results.Where(r => r.Index != 2), r => Assert.Equal(inputs[r.Index], r.GetValueOrThrow()));
+    }
+
+    [Fact]
+    public async Task Map_KernelOverflowsItsStack_FailsOnlyThatItemNamingTheCrash()
+    {
+        long[] inputs = [1, 7, 3, 4];
+
+        var results = await Client.Map<long, long>(StackOverflowKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var crashed = Assert.Single(results, r => r.Index == 1);
+        Assert.Equal(ItemStatus.Failed, crashed.Status);
+        Assert.Equal(KernelReasons.WorkerCrashed, crashed.Error!.Type);
+        Assert.Contains("Stack overflow", crashed.Error.Message, StringComparison.Ordinal);
+        Assert.All(results.Where(r => r.Index != 1), r => Assert.Equal(inputs[r.Index], r.GetValueOrThrow()));
+    }
+}
