@@ -71,7 +71,9 @@ internal sealed class KernelProcesses : IDisposable
         ArgumentNullException.ThrowIfNull(process);
         _live.TryRemove(process, out _);
         process.Kill();
-        process.Dispose();
+
+        // Closing its pipes waits on the threads still reading them: off the worker's thread, which has its next item to take.
+        ThreadPool.UnsafeQueueUserWorkItem(static p => p.Dispose(), process, preferLocal: false);
     }
 
     /// <summary>Kills every worker process still alive.</summary>

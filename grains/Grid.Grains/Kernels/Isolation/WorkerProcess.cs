@@ -100,7 +100,8 @@ internal sealed partial class WorkerProcess : IDisposable
     /// <summary>Returns the process's resident set in bytes, or <see langword="null"/> when it cannot be read.</summary>
     public long? ResidentBytes() => ProcessMemory.ResidentBytes(Id);
 
-    /// <summary>Kills the process (and anything it started) and waits for it to be gone.</summary>
+    /// <summary>Kills the process (SIGKILL) without waiting: the worker goes on at once, and <see cref="DescribeExit"/> waits when it needs the exit code.</summary>
+    /// <remarks>Only the process itself: walking the whole process tree reads every process of the machine, which would delay the worker's next item; whatever a kernel started gets the parent-death signal only if it asked for one.</remarks>
     public void Kill()
     {
         if (Interlocked.Exchange(ref _killed, 1) != 0)
@@ -110,8 +111,7 @@ internal sealed partial class WorkerProcess : IDisposable
 
         try
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(TimeSpan.FromSeconds(10));
+            _process.Kill();
         }
         catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
         {
