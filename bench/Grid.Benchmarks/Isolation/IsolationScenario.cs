@@ -167,26 +167,8 @@ internal sealed class IsolationScenario : IScenario
 
     private static async Task<double?> PythonAsync(string python, long items, int workers, int chunksize, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Isolation", "pool_overhead.py"));
-        start.ArgumentList.Add(items.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(workers.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(chunksize.ToString(CultureInfo.InvariantCulture));
-        try
-        {
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return null;
-            }
-
-            var output = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            return process.ExitCode == 0 ? double.Parse(output.Trim().Split(' ')[1], CultureInfo.InvariantCulture) : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
+        string[] arguments = [items.ToString(CultureInfo.InvariantCulture), workers.ToString(CultureInfo.InvariantCulture), chunksize.ToString(CultureInfo.InvariantCulture)];
+        var output = await PythonScript.RunAsync(python, Path.Combine("Isolation", "pool_overhead.py"), arguments, cancellationToken).ConfigureAwait(false);
+        return output is null ? null : double.Parse(output.Trim().Split(' ')[1], CultureInfo.InvariantCulture);
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace Grid.Kernels.Isolation;
 
-/// <summary>Starts worker processes so that none outlives the silo's process, however it ends.</summary>
+/// <summary>Starts child processes (the silo's worker processes, and the test run's silo processes) so that none outlives its parent process, however it ends.</summary>
 /// <remarks>
 /// Each child is started through util-linux's <c>setpriv --pdeathsig KILL</c> when it is installed, so the kernel kills it when its
 /// parent goes (a crash, SIGKILL). Linux ties that signal to the parent <em>thread</em> that forked the child, so every child is
@@ -26,9 +26,19 @@ internal static class WorkerProcessLauncher
     /// <summary>Gets whether children die with this process even when it is killed.</summary>
     public static bool DiesWithParent => Setpriv is not null;
 
-    /// <summary>Starts <paramref name="start"/> (FileName and ArgumentList say what to run) as a guarded child process.</summary>
+    /// <summary>Starts <paramref name="start"/> (FileName and ArgumentList say what to run) as a guarded child process, waiting up to <paramref name="timeout"/>.</summary>
     public static Process Start(ProcessStartInfo start, TimeSpan timeout)
     {
+        var started = StartAsync(start);
+        return started.Wait(timeout)
+            ? started.Result
+            : throw new WorkerStartException($"The worker process was not started within {timeout.TotalSeconds:0.#} s.");
+    }
+
+    /// <summary>Starts <paramref name="start"/> (FileName and ArgumentList say what to run) as a guarded child process; the task ends once it has started.</summary>
+    public static Task<Process> StartAsync(ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
         if (Setpriv is not null)
         {
             // setpriv sets the parent-death signal, then execs the program in the same process (same pid).
@@ -42,9 +52,7 @@ internal static class WorkerProcessLauncher
         _ = Forker.Value;
         var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
         Requests.Add((start, started));
-        return started.Task.Wait(timeout)
-            ? started.Task.Result
-            : throw new WorkerStartException($"The worker process was not started within {timeout.TotalSeconds:0.#} s.");
+        return started.Task;
     }
 
     /// <summary>Stops tracking a child that has exited or been killed.</summary>
@@ -56,7 +64,7 @@ internal static class WorkerProcessLauncher
         {
             try
             {
-                var process = new Process { StartInfo = start };
+                var process = new Process { StartInfo = start, EnableRaisingEvents = true };
                 process.Start();
                 Running[process] = 0;
                 started.SetResult(process);
