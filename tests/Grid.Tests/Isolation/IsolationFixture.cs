@@ -23,7 +23,8 @@ public sealed class IsolationFixture : IAsyncLifetime
         .AddKernel<ProcessIdKernel>()
         .AddKernel<FailFastKernel>()
         .AddKernel<StackOverflowKernel>()
-        .AddKernel<MemoryKernel>());
+        .AddKernel<MemoryKernel>()
+        .AddKernel<PrintingKernel>());
 
     public async Task DisposeAsync()
     {

@@ -129,3 +129,17 @@ internal sealed class InProcessSpinKernel : IKernel<long, long>
         return input * 2;
     }
 }
+
+/// <summary>Prints to standard output (which in a worker process goes to standard error, never into the protocol), then returns its input.</summary>
+[Kernel(Name, Isolation = KernelIsolation.Process)]
+public sealed class PrintingKernel : IKernel<long, long>
+{
+    public const string Name = "iso-print";
+
+    public long Execute(long input, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"item {input}: some output that is not a frame \u0001\u0002\u0003");
+        Console.Out.Flush();
+        return input;
+    }
+}

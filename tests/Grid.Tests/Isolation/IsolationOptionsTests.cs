@@ -45,13 +45,22 @@ public sealed class IsolationOptionsTests
     }
 
     [Fact]
-    public async Task AddKernel_InstanceWithProcessIsolation_ThrowsNamingTheKernel()
+    public async Task AddKernel_NonPublicClassWithProcessIsolation_ThrowsNamingTheKernel()
     {
         var thrown = await Assert.ThrowsAsync<ArgumentException>(() => TestCluster.StartAsync(silo => silo
             .AddKernel<TwiceKernel>(TwiceKernel.Name, o => o.Isolation = KernelIsolation.Process)));
 
         Assert.Contains($"'{TwiceKernel.Name}'", thrown.Message, StringComparison.Ordinal);
         Assert.Contains("public", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddKernel_InstanceOfAProcessIsolatedKernel_ThrowsNamingTheKernel()
+    {
+        var thrown = await Assert.ThrowsAsync<ArgumentException>(() => TestCluster.StartAsync(silo => silo
+            .AddKernel("pid-instance", new ProcessIdKernel())));
+
+        Assert.Contains("'pid-instance' is registered as an instance", thrown.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Grid.Client;
 using Grid.Jobs;
 using Grid.Kernels;
@@ -15,7 +18,6 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
     public async Task Map_KernelSpinsPastJobHardLimit_ItemTimedOutProcessReplacedOtherItemsComplete()
     {
         long[] inputs = [1, 2, -1, 3, 4, 5, 6, 7];
-        var startedBefore = silo.Processes.Started;
 
         var results = await Client.Map<long, long>(IsolatedSpinKernel.Name, inputs, new MapOptions { HardItemTimeout = TimeSpan.FromMilliseconds(500) }).ReadAllAsync();
 
@@ -27,7 +29,9 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
         Assert.Contains("hard time limit of 500 ms", spun.Error.Message, StringComparison.Ordinal);
         Assert.Contains("was killed and replaced", spun.Error.Message, StringComparison.Ordinal);
         Assert.All(results.Where(r => r.Index != 2), r => Assert.Equal(inputs[r.Index] * 2, r.GetValueOrThrow()));
-        Assert.True(silo.Processes.Started > startedBefore, "The spinning item's process was not replaced.");
+        var killed = int.Parse(Regex.Match(spun.Error.Message, @"worker process (\d+) was killed").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.DoesNotContain(killed, silo.Processes.LiveProcessIds);
+        AssertExited(killed);
     }
 
     [Fact]
@@ -42,7 +46,7 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
         Assert.DoesNotContain(Environment.ProcessId, pids);
         Assert.InRange(pids.Count, 1, IsolationFixture.Workers);
         Assert.InRange(silo.Processes.LiveProcessIds.Count, 1, IsolationFixture.Workers);
-        Assert.Subset(silo.Processes.LiveProcessIds.ToHashSet(), pids);
+        Assert.All(pids, pid => Assert.Contains(pid, silo.Processes.LiveProcessIds));
     }
 
     [Fact]
@@ -103,5 +107,29 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
         Assert.Equal(KernelReasons.WorkerCrashed, crashed.Error!.Type);
         Assert.Contains("Stack overflow", crashed.Error.Message, StringComparison.Ordinal);
         Assert.All(results.Where(r => r.Index != 1), r => Assert.Equal(inputs[r.Index], r.GetValueOrThrow()));
+    }
+
+    [Fact]
+    public async Task Map_KernelPrintsToStandardOutput_FramingIsUntouched()
+    {
+        var inputs = Enumerable.Range(0, 300).Select(i => (long)i).ToArray();
+
+        var results = await Client.Map<long, long>(PrintingKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        Assert.All(results, r => Assert.Equal(inputs[r.Index], r.GetValueOrThrow()));
+    }
+
+    private static void AssertExited(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            Assert.True(process.WaitForExit(TestLimits.Hang), $"Process {pid} is still running.");
+        }
+        catch (ArgumentException)
+        {
+            // Gone already.
+        }
     }
 }
