@@ -18,7 +18,7 @@ public sealed class KernelOptions
     /// <value>The default value is <see langword="null"/>: no hard limit of the kernel's own.</value>
     public TimeSpan? HardTimeout { get; set; }
 
-    /// <summary>Gets or sets where the kernel runs.</summary>
+    /// <summary>Gets or sets where the kernel runs; with <see cref="KernelIsolation.Process"/> the kernel must be a public class with a public parameterless constructor (or one taking a <see cref="TimeProvider"/>), registered by type, and its item types must travel as JSON.</summary>
     /// <value>The default value is <see cref="KernelIsolation.InProcess"/>.</value>
     public KernelIsolation Isolation { get; set; }
 

@@ -24,7 +24,8 @@ public sealed class IsolationFixture : IAsyncLifetime
         .AddKernel<FailFastKernel>()
         .AddKernel<StackOverflowKernel>()
         .AddKernel<MemoryKernel>()
-        .AddKernel<PrintingKernel>());
+        .AddKernel<PrintingKernel>()
+        .AddKernel<TokenWaitKernel>());
 
     public async Task DisposeAsync()
     {

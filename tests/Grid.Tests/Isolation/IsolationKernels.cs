@@ -143,3 +143,21 @@ public sealed class PrintingKernel : IKernel<long, long>
         return input;
     }
 }
+
+/// <summary>Waits on its token when its input is negative (so only a time limit or a cancellation ends it); returns its process id otherwise.</summary>
+[Kernel(Name, Isolation = KernelIsolation.Process)]
+public sealed class TokenWaitKernel : IKernel<long, int>
+{
+    public const string Name = "iso-wait";
+
+    public int Execute(long input, CancellationToken cancellationToken)
+    {
+        if (input < 0)
+        {
+            cancellationToken.WaitHandle.WaitOne();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return Environment.ProcessId;
+    }
+}

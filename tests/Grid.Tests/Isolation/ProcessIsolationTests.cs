@@ -120,6 +120,20 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
         Assert.All(results, r => Assert.Equal(inputs[r.Index], r.GetValueOrThrow()));
     }
 
+    [Fact]
+    public async Task Map_IsolatedKernelPastItsSoftLimit_SeesItsTokenAndKeepsItsProcess()
+    {
+        long[] inputs = [-1, 1, 2];
+
+        var results = await Client.Map<long, int>(TokenWaitKernel.Name, inputs, new MapOptions { ItemTimeout = TimeSpan.FromMilliseconds(100), Ordered = true }).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        Assert.Equal(ItemStatus.TimedOut, results[0].Status);
+        Assert.Equal(typeof(TimeoutException).FullName, results[0].Error!.Type);
+        Assert.Contains("time limit of 100 ms", results[0].Error!.Message, StringComparison.Ordinal);
+        Assert.All(results.Skip(1), r => Assert.Contains(r.GetValueOrThrow(), silo.Processes.LiveProcessIds));
+    }
+
     private static void AssertExited(int pid)
     {
         try
