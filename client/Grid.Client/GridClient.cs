@@ -118,8 +118,10 @@ public sealed class GridClient : IAsyncDisposable
     {
         ThrowIfDisposed();
         TimeLimit.ThrowIfNotPositive(options?.Timeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.Timeout)}");
+        TimeLimit.ThrowIfNotPositive(options?.HardTimeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.HardTimeout)}");
+        TimeLimit.ThrowIfHardBelowSoft(options?.HardTimeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.HardTimeout)}", options?.Timeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.Timeout)}");
         await CheckKernelAsync(kernel, typeof(TIn), typeof(TOut), cancellationToken).ConfigureAwait(false);
-        var chunk = new Chunk(Guid.NewGuid(), 0, 0, kernel, new[] { input }) { ItemTimeout = options?.Timeout };
+        var chunk = new Chunk(Guid.NewGuid(), 0, 0, kernel, new[] { input }) { ItemTimeout = options?.Timeout, HardItemTimeout = options?.HardTimeout };
         using var activity = GridDiagnostics.Client.HasListeners()
             ? GridDiagnostics.Client.StartActivity($"grid.submit {kernel}", ActivityKind.Client)
             : null;
@@ -241,6 +243,7 @@ public sealed class GridClient : IAsyncDisposable
         var spec = new JobSpec(Guid.NewGuid(), kernel, typeof(TIn), typeof(TOut))
         {
             ItemTimeout = options.ItemTimeout,
+            HardItemTimeout = options.HardItemTimeout,
             JobTimeout = options.JobTimeout,
             Ordered = options.Ordered,
             MaxInFlight = options.MaxInFlight,

@@ -13,6 +13,11 @@ public sealed record MapOptions
     /// <value>The default value is <see langword="null"/>: no limit.</value>
     public TimeSpan? ItemTimeout { get; init; }
 
+    /// <summary>Gets the hard time limit of one item, for kernels that ignore their token: past it the item is timed out and its kernel abandoned (in process) or its worker process killed (process isolation); a kernel's own hard limit applies too, and the smaller wins.</summary>
+    /// <remarks>It must not be shorter than <see cref="ItemTimeout"/>, which signals the token first.</remarks>
+    /// <value>The default value is <see langword="null"/>: only the kernel's own hard limit, if it has one.</value>
+    public TimeSpan? HardItemTimeout { get; init; }
+
     /// <summary>Gets the time limit of the whole job; past it unfinished items are cancelled and the results end with a <see cref="JobTimeoutException"/>.</summary>
     /// <value>The default value is <see langword="null"/>: no limit.</value>
     public TimeSpan? JobTimeout { get; init; }
@@ -45,6 +50,8 @@ public sealed record MapOptions
     public void Validate()
     {
         TimeLimit.ThrowIfNotPositive(ItemTimeout, nameof(ItemTimeout));
+        TimeLimit.ThrowIfNotPositive(HardItemTimeout, nameof(HardItemTimeout));
+        TimeLimit.ThrowIfHardBelowSoft(HardItemTimeout, nameof(HardItemTimeout), ItemTimeout, nameof(ItemTimeout));
         TimeLimit.ThrowIfNotPositive(JobTimeout, nameof(JobTimeout));
         if (ProgressInterval < TimeSpan.Zero)
         {

@@ -85,27 +85,7 @@ internal sealed class FetchScenario : IScenario
 
     private static async Task<double?> RunPythonAsync(string python, SlowServer server, CancellationToken cancellationToken)
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "Io", "seed_fetch.py");
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(server.Url(string.Empty));
-        start.ArgumentList.Add("100");
-        start.ArgumentList.Add("5");
-        try
-        {
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return null;
-            }
-
-            var output = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            return process.ExitCode == 0 ? double.Parse(output.Split(' ')[0], CultureInfo.InvariantCulture) : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
+        var output = await PythonScript.RunAsync(python, Path.Combine("Io", "seed_fetch.py"), [server.Url(string.Empty), "100", "5"], cancellationToken).ConfigureAwait(false);
+        return output is null ? null : double.Parse(output.Split(' ')[0], CultureInfo.InvariantCulture);
     }
 }

@@ -64,7 +64,8 @@ internal sealed class RemoteJob : IJobGrain
             _connection.Inbox,
             spec.Fetch is { } fetch ? ItemCodec.EncodeValue(fetch, typeof(FetchJobSettings)) : [],
             spec.Retry,
-            spec.MaxFailures);
+            spec.MaxFailures,
+            spec.HardItemTimeout);
         _connection.Register(this);
         await _connection.Broker.PublishAsync(string.Empty, _connection.Broker.Topology.JobQueue, start, new PublishProperties(Persistent: true, Parent: Activity.Current?.Context)).ConfigureAwait(false);
         await _connection.WaitForSiloAsync(_claimed.Task, $"job {JobId}").ConfigureAwait(false);

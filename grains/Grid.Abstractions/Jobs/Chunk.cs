@@ -11,6 +11,9 @@ public sealed record Chunk(Guid JobId, long ChunkId, long StartIndex, string Ker
     /// <summary>Gets the time limit of one item, or <see langword="null"/> for none.</summary>
     public TimeSpan? ItemTimeout { get; init; }
 
+    /// <summary>Gets the job's hard time limit of one item, or <see langword="null"/> for none; the kernel's own hard limit applies too, and the smaller wins.</summary>
+    public TimeSpan? HardItemTimeout { get; init; }
+
     /// <summary>Gets when the job's time limit passes, or <see langword="null"/> for none; items still running then are timed out.</summary>
     public DateTimeOffset? Deadline { get; init; }
 

@@ -12,6 +12,9 @@ public sealed record JobSpec(Guid JobId, string Kernel, Type InputType, Type Out
     /// <summary>Gets the time limit of one item, or <see langword="null"/> for none.</summary>
     public TimeSpan? ItemTimeout { get; init; }
 
+    /// <summary>Gets the hard time limit of one item, or <see langword="null"/> for the kernel's own: past it a kernel that ignored its token is abandoned or its worker process killed; not less than <see cref="ItemTimeout"/>.</summary>
+    public TimeSpan? HardItemTimeout { get; init; }
+
     /// <summary>Gets the time limit of the whole job, or <see langword="null"/> for none.</summary>
     public TimeSpan? JobTimeout { get; init; }
 

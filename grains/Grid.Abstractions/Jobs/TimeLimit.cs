@@ -11,4 +11,13 @@ internal static class TimeLimit
             throw new ArgumentOutOfRangeException(name, limit, $"{name} must be a positive time span or null for no limit; got {limit}.");
         }
     }
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming both settings when the hard limit <paramref name="hard"/> is shorter than the soft limit <paramref name="soft"/>.</summary>
+    public static void ThrowIfHardBelowSoft(TimeSpan? hard, string hardName, TimeSpan? soft, string softName)
+    {
+        if (hard is { } h && soft is { } s && h < s)
+        {
+            throw new ArgumentOutOfRangeException(hardName, h, $"{hardName} ({h}) must not be shorter than {softName} ({s}): the soft limit signals the kernel's token first, the hard limit then abandons it.");
+        }
+    }
 }

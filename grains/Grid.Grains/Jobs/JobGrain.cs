@@ -78,6 +78,8 @@ internal sealed partial class JobGrain(
         }
 
         TimeLimit.ThrowIfNotPositive(spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
+        TimeLimit.ThrowIfNotPositive(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout));
+        TimeLimit.ThrowIfHardBelowSoft(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout), spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
         TimeLimit.ThrowIfNotPositive(spec.JobTimeout, nameof(JobSpec.JobTimeout));
         if (spec.MaxInFlight < 0)
         {
@@ -90,7 +92,8 @@ internal sealed partial class JobGrain(
         }
 
         spec.Retry?.Validate(nameof(JobSpec.Retry));
-        kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
+        var runner = kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
+        TimeLimit.ThrowIfHardBelowSoft(runner.Options.HardTimeout, $"Kernel '{spec.Kernel}''s hard time limit", spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
         _spec = spec;
         _retry = (spec.Retry ?? kernels.GetRetry(spec.Kernel)) is { MaxAttempts: > 1 } retry ? new RetryRules(retry) : null;
         _workers = Math.Max(1, dispatcher.WorkerSlots);
@@ -291,6 +294,7 @@ internal sealed partial class JobGrain(
             Send(new Chunk(spec.JobId, _nextChunkId++, startIndex, spec.Kernel, Take(size, spec.InputType))
             {
                 ItemTimeout = spec.ItemTimeout,
+                HardItemTimeout = spec.HardItemTimeout,
                 Deadline = _deadline,
             }, attempt: 1);
         }

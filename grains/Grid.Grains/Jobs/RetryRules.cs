@@ -1,3 +1,5 @@
+using Grid.Kernels;
+
 namespace Grid.Jobs;
 
 /// <summary>Applies one job's <see cref="RetryPolicy"/> to item errors: whether an error is worth another attempt, and why.</summary>
@@ -7,8 +9,6 @@ namespace Grid.Jobs;
 /// </remarks>
 internal sealed class RetryRules
 {
-    private static readonly string CrashType = typeof(WorkerCrashedException).FullName!;
-
     private readonly HashSet<string> _listed;
     private readonly Type[] _listedTypes;
     private readonly Dictionary<string, bool> _matches = new(StringComparer.Ordinal);
@@ -27,10 +27,14 @@ internal sealed class RetryRules
     {
         null => null,
         { Status: ItemStatus.TimedOut } => Policy.RetryTimeouts ? RetryCause.Timeout : null,
-        { Status: ItemStatus.Failed } when error.Type == CrashType => Policy.RetryCrashes ? RetryCause.Crash : null,
+        { Status: ItemStatus.Failed } when IsWorkerLoss(error.Type) => Policy.RetryCrashes ? RetryCause.Crash : null,
         { Status: ItemStatus.Failed } => Matches(error.Type) ? RetryCause.Error : null,
         _ => null,
     };
+
+    /// <summary>Whether the item failed because its worker process died under it, rather than by an exception of its kernel.</summary>
+    private static bool IsWorkerLoss(string type) =>
+        type is KernelReasons.WorkerCrashed or KernelReasons.OutOfMemory or KernelReasons.WorkerFailed;
 
     private bool Matches(string type)
     {

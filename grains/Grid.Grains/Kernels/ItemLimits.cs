@@ -28,6 +28,9 @@ internal sealed class ItemLimits : IDisposable
     public static ItemLimits Create(Chunk chunk, TimeProvider time, CancellationToken jobToken)
         => new(chunk.ItemTimeout, chunk.Deadline is { } deadline ? deadline - time.GetUtcNow() : null, jobToken);
 
+    /// <summary>Makes the limits of a chunk given its item time limit and the time its job has left (a worker process gets them so).</summary>
+    public static ItemLimits Create(TimeSpan? itemTimeout, TimeSpan? jobTimeLeft, CancellationToken jobToken) => new(itemTimeout, jobTimeLeft, jobToken);
+
     /// <summary>Returns why the next item must not start (the job was cancelled or its time ran out), or <see langword="null"/> when it may.</summary>
     public ItemError? StopReason(CancellationToken jobToken)
     {
@@ -61,6 +64,16 @@ internal sealed class ItemLimits : IDisposable
         {
             _item.Dispose();
             _item = null;
+        }
+    }
+
+    /// <summary>Lets go of the item token source of an abandoned item, whose kernel may still hold its token: it is cancelled (so the kernel can still see that) and never reused.</summary>
+    public void AbandonItem()
+    {
+        if (_item is { } item)
+        {
+            _item = null;
+            _ = item.CancelAsync();
         }
     }
 

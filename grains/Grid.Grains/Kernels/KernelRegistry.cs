@@ -1,5 +1,6 @@
 using System.Reflection;
 using Grid.Jobs;
+using Grid.Kernels.Isolation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Kernels;
@@ -23,14 +24,24 @@ internal sealed class KernelRegistry
 
             sources[registration.Name] = registration.KernelType;
             var (input, output) = GetKernelTypes(registration.KernelType);
-            var instance = registration.Instance ?? ActivatorUtilities.CreateInstance(services, registration.KernelType);
-            _runners[registration.Name] = KernelRunner.Create(registration.Name, instance, input, output);
+            var options = registration.Options;
+            ThrowIfNotIsolatable(registration);
             if (registration.KernelType.GetCustomAttribute<RetryAttribute>() is { } attribute)
             {
                 var policy = attribute.ToPolicy();
                 policy.Validate($"kernel '{registration.Name}': [Retry]");
                 _retries[registration.Name] = policy;
             }
+            if (options.Isolation == KernelIsolation.Process)
+            {
+                // Made in each worker process, never in the silo's: its constructor is part of what isolation keeps out.
+                _runners[registration.Name] = (KernelRunner)Activator.CreateInstance(
+                    typeof(IsolatedKernelRunner<,>).MakeGenericType(input, output), registration.Name, options)!;
+                continue;
+            }
+
+            var instance = registration.Instance ?? ActivatorUtilities.CreateInstance(services, registration.KernelType);
+            _runners[registration.Name] = KernelRunner.Create(registration.Name, instance, input, output, options);
         }
 
         foreach (var retry in retries)
@@ -45,6 +56,30 @@ internal sealed class KernelRegistry
 
     /// <summary>Gets the registered kernels sorted by name.</summary>
     public IReadOnlyList<KernelInfo> Kernels { get; }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the kernel when its options are out of range, or when it is marked for process isolation but a worker process could not make it.</summary>
+    public static void ThrowIfNotIsolatable(KernelRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        registration.Options.Validate(registration.Name);
+        if (registration.Options.Isolation != KernelIsolation.Process)
+        {
+            return;
+        }
+
+        if (registration.Instance is not null)
+        {
+            throw new ArgumentException(
+                $"Kernel '{registration.Name}' is registered as an instance, but Isolation = Process makes it in each worker process from its class; register it by type (AddKernel<T>) instead.");
+        }
+
+        var type = registration.KernelType;
+        if (!type.IsPublic || type.IsAbstract || type.ContainsGenericParameters || string.IsNullOrEmpty(type.Assembly.Location))
+        {
+            throw new ArgumentException(
+                $"Kernel '{registration.Name}' ({type.FullName}) runs with Isolation = Process, so its worker processes load it by name from its assembly file: it must be a public, non-abstract, non-generic class in an assembly loaded from a file.");
+        }
+    }
 
     /// <summary>Returns the input and output types of the single <see cref="IKernel{TInput, TOutput}"/> that <paramref name="kernelType"/> implements.</summary>
     public static (Type Input, Type Output) GetKernelTypes(Type kernelType)

@@ -2,16 +2,35 @@ using System.Diagnostics;
 using Grid.Diagnostics;
 using Grid.Jobs;
 using Grid.Kernels;
+using Grid.Kernels.Isolation;
+using Microsoft.Extensions.Logging;
 
 namespace Grid.Workers;
 
 /// <summary>A stateless worker on its own silo thread: runs a named kernel over a chunk and reports each item's value or error.</summary>
+/// <remarks>
+/// Each activation keeps, made on first use, a kernel thread for items under a hard time limit (which it can walk away from) and
+/// one worker process for kernels marked <see cref="KernelIsolation.Process"/>, so the silo has at most one worker process per worker.
+/// </remarks>
 [StatelessWorker]
 [CpuBound]
-internal sealed class WorkerGrain(KernelRegistry kernels, IGrainRuntime runtime, TimeProvider timeProvider) : Grain, IWorkerGrain
+internal sealed class WorkerGrain(
+    KernelRegistry kernels,
+    IGrainRuntime runtime,
+    TimeProvider timeProvider,
+    KernelProcesses processes,
+    ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
     // A kernel span names at most this many failed items; the rest are counted in its tags.
     private const int MaxErrorEvents = 10;
+    private KernelWorker? _worker;
+
+    public override Task OnDeactivateAsync(CancellationToken cancellationToken)
+    {
+        _worker?.Dispose();
+        _worker = null;
+        return Task.CompletedTask;
+    }
 
     public Task<ChunkResult> RunChunkAsync(Chunk chunk, CancellationToken cancellationToken)
     {
@@ -22,7 +41,8 @@ internal sealed class WorkerGrain(KernelRegistry kernels, IGrainRuntime runtime,
             : null;
         var kernel = new KeyValuePair<string, object?>(GridTags.Kernel, chunk.Kernel);
         GridDiagnostics.ItemsStarted.Add(chunk.Count, kernel);
-        var result = runner.Run(chunk, ActivationName, timeProvider, cancellationToken);
+        _worker ??= new KernelWorker(ActivationName, timeProvider, processes, logger);
+        var result = runner.Run(chunk, _worker, cancellationToken);
         Measure(result, kernel);
         if (activity is not null)
         {

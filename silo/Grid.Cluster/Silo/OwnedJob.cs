@@ -88,6 +88,7 @@ internal sealed partial class OwnedJob
             var spec = new JobSpec(JobId, _start.Kernel, _kernel.InputType, _kernel.OutputType)
             {
                 ItemTimeout = _start.ItemTimeout,
+                HardItemTimeout = _start.HardItemTimeout,
                 JobTimeout = _jobTimeout,
                 Ordered = _start.Ordered,
                 MaxInFlight = _start.MaxInFlight,

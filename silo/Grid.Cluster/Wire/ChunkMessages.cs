@@ -12,7 +12,8 @@ internal sealed record ChunkMessage(
     TimeSpan? ItemTimeout,
     DateTimeOffset? Deadline,
     int Count,
-    byte[] Items) : IWireMessage
+    byte[] Items,
+    TimeSpan? HardItemTimeout = null) : IWireMessage
 {
     /// <summary>The most items one chunk may hold.</summary>
     public const int MaxItems = 1 << 24;
@@ -20,7 +21,7 @@ internal sealed record ChunkMessage(
     public string Kind => MessageKinds.Chunk;
 
     public static ChunkMessage From(Chunk chunk, int attempt) => new(
-        chunk.JobId, chunk.ChunkId, attempt, chunk.StartIndex, chunk.Kernel, chunk.ItemTimeout, chunk.Deadline, chunk.Count, ItemCodec.Encode(chunk.Inputs));
+        chunk.JobId, chunk.ChunkId, attempt, chunk.StartIndex, chunk.Kernel, chunk.ItemTimeout, chunk.Deadline, chunk.Count, ItemCodec.Encode(chunk.Inputs), chunk.HardItemTimeout);
 
     public void Write(WireWriter writer)
     {
@@ -33,6 +34,7 @@ internal sealed record ChunkMessage(
         writer.OptionalInstant(Deadline);
         writer.Count(Count);
         writer.Bytes(Items);
+        writer.OptionalTimeSpan(HardItemTimeout);
     }
 
     public static ChunkMessage Read(ref WireReader reader) => new(
@@ -44,12 +46,14 @@ internal sealed record ChunkMessage(
         reader.OptionalTimeSpan("itemTimeout"),
         reader.OptionalInstant("deadline"),
         reader.Count("count", MaxItems),
-        reader.Bytes("items").ToArray());
+        reader.Bytes("items").ToArray(),
+        reader.OptionalTimeSpan("hardItemTimeout"));
 
     /// <summary>Makes the chunk a worker runs, with the items decoded as the kernel's input type.</summary>
     public Chunk ToChunk(Type inputType) => new(JobId, ChunkId, StartIndex, Kernel, ItemCodec.Decode(Items, inputType, Count))
     {
         ItemTimeout = ItemTimeout,
+        HardItemTimeout = HardItemTimeout,
         Deadline = Deadline,
     };
 }

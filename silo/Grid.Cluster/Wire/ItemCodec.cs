@@ -1,15 +1,13 @@
 using System.Text.Json;
+using Grid.Kernels.Isolation;
 
 namespace Grid.Cluster.Wire;
 
 /// <summary>Encodes arrays of input items and kernel results as JSON, typed on each side by the kernel's declared types (never by a type name from the wire).</summary>
 internal static class ItemCodec
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General)
-    {
-        MaxDepth = 64,
-        IncludeFields = true,
-    };
+    // The same settings as for a worker process's items, so an item that travels one way travels the other.
+    private static readonly JsonSerializerOptions Options = ItemJson.Options;
 
     public static byte[] Encode(Array items) => JsonSerializer.SerializeToUtf8Bytes(items, items.GetType(), Options);
 

@@ -10,6 +10,7 @@ namespace Grid.Cluster.Wire;
 /// <param name="Settings">Settings of a job kind beyond the kernel's (JSON), or empty.</param>
 /// <param name="Retry">The job's own retry policy, or <see langword="null"/> for the kernel's.</param>
 /// <param name="MaxFailures">How many items may finally fail before the job stops, or <see langword="null"/> for no limit.</param>
+/// <param name="HardItemTimeout">The job's hard time limit of one item, or <see langword="null"/> for the kernel's own.</param>
 internal sealed record JobStartMessage(
     Guid JobId,
     string Kernel,
@@ -24,7 +25,8 @@ internal sealed record JobStartMessage(
     string ClientInbox,
     byte[] Settings,
     RetryPolicy? Retry = null,
-    long? MaxFailures = null) : IWireMessage
+    long? MaxFailures = null,
+    TimeSpan? HardItemTimeout = null) : IWireMessage
 {
     public string Kind => MessageKinds.JobStart;
 
@@ -44,6 +46,7 @@ internal sealed record JobStartMessage(
         writer.Bytes(Settings);
         WireFields.WriteRetry(writer, Retry);
         writer.VarLong(MaxFailures ?? -1);
+        writer.OptionalTimeSpan(HardItemTimeout);
     }
 
     public static JobStartMessage Read(ref WireReader reader) => new(
@@ -60,7 +63,8 @@ internal sealed record JobStartMessage(
         reader.String("clientInbox"),
         reader.Bytes("settings").ToArray(),
         WireFields.ReadRetry(ref reader),
-        ReadMaxFailures(ref reader));
+        ReadMaxFailures(ref reader),
+        reader.OptionalTimeSpan("hardItemTimeout"));
 
     private static long? ReadMaxFailures(ref WireReader reader)
     {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Grid.Fetch;
 using Grid.Jobs;
+using Grid.Kernels.Isolation;
 using Grid.Runtime.Diagnostics;
 using Grid.Runtime.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,7 @@ public static class GridHostApplicationBuilderExtensions
     /// <summary>The configuration key listing assembly files whose <c>[Kernel]</c> classes the silo registers.</summary>
     public const string KernelAssembliesKey = "Grid:Kernels:Assemblies";
 
-    /// <summary>Adds a silo configured from the <c>Grid:Silo</c>, <c>Grid:Jobs</c> and <c>Grid:Fetch</c> sections, with the kernels of the assemblies listed under <c>Grid:Kernels:Assemblies</c>.</summary>
+    /// <summary>Adds a silo configured from the <c>Grid:Silo</c>, <c>Grid:Jobs</c>, <c>Grid:Fetch</c> and <c>Grid:Isolation</c> sections, with the kernels of the assemblies listed under <c>Grid:Kernels:Assemblies</c>.</summary>
     public static IHostApplicationBuilder UseGrid(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -22,6 +23,7 @@ public static class GridHostApplicationBuilderExtensions
         builder.Services.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.SectionName));
         builder.Services.Configure<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.SectionName));
         builder.Services.Configure<FetchPolicyOptions>(builder.Configuration.GetSection(FetchPolicyOptions.SectionName));
+        builder.Services.Configure<IsolationOptions>(builder.Configuration.GetSection(IsolationOptions.SectionName));
         var assemblies = builder.Configuration.GetSection(KernelAssembliesKey).Get<string[]>() ?? [];
         builder.Services.AddGridSilo(silo =>
         {

@@ -3,6 +3,7 @@ using Grid.Fetch;
 using Grid.Jobs;
 using Grid.Kernels;
 using Grid.Kernels.BuiltIn;
+using Grid.Kernels.Isolation;
 using Grid.Monitoring;
 using Grid.Runtime.Activation;
 using Grid.Runtime.Diagnostics;
@@ -30,6 +31,10 @@ public static class GridSiloServiceCollectionExtensions
         services.TryAddSingleton<GrainTypeRegistry>();
         services.TryAddSingleton<Catalog>();
         services.TryAddSingleton<KernelRegistry>();
+        services.AddOptions<IsolationOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IsolationOptions>, IsolationOptionsValidator>());
+        services.TryAddSingleton<KernelProcesses>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISiloLifecycleParticipant, KernelProcessesParticipant>());
         services.TryAddSingleton<JobMonitor>();
         services.TryAddSingleton<IChunkDispatcher, LocalChunkDispatcher>();
         services.AddOptions<FetchPolicyOptions>().ValidateOnStart();

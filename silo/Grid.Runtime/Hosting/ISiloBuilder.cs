@@ -1,5 +1,6 @@
 using System.Reflection;
 using Grid.Jobs;
+using Grid.Kernels;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Runtime.Hosting;
@@ -18,6 +19,12 @@ public interface ISiloBuilder
 
     /// <summary>Registers the kernel <typeparamref name="TKernel"/> under <paramref name="name"/>.</summary>
     ISiloBuilder AddKernel<TKernel>(string name) where TKernel : class;
+
+    /// <summary>Registers the kernel <typeparamref name="TKernel"/> under the name of its <c>[Kernel]</c> attribute, with its hard time limit, isolation and memory limit changed by <paramref name="configure"/> (which starts from the attribute's).</summary>
+    ISiloBuilder AddKernel<TKernel>(Action<KernelOptions> configure) where TKernel : class;
+
+    /// <summary>Registers the kernel <typeparamref name="TKernel"/> under <paramref name="name"/>, with its hard time limit, isolation and memory limit set by <paramref name="configure"/> (which starts from its <c>[Kernel]</c> attribute's, if any).</summary>
+    ISiloBuilder AddKernel<TKernel>(string name, Action<KernelOptions> configure) where TKernel : class;
 
     /// <summary>Registers a kernel instance under <paramref name="name"/>; it must implement <c>IKernel&lt;TIn, TOut&gt;</c>.</summary>
     ISiloBuilder AddKernel(string name, object kernel);

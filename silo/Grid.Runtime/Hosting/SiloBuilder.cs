@@ -18,15 +18,29 @@ internal sealed class SiloBuilder(IServiceCollection services) : ISiloBuilder
     }
 
     public ISiloBuilder AddKernel<TKernel>()
-        where TKernel : class => AddKernel(typeof(TKernel), NameOf(typeof(TKernel)), instance: null);
+        where TKernel : class => AddKernel(typeof(TKernel), NameOf(typeof(TKernel)), instance: null, configure: null);
 
     public ISiloBuilder AddKernel<TKernel>(string name)
-        where TKernel : class => AddKernel(typeof(TKernel), KernelNames.Validate(name, nameof(name)), instance: null);
+        where TKernel : class => AddKernel(typeof(TKernel), KernelNames.Validate(name, nameof(name)), instance: null, configure: null);
+
+    public ISiloBuilder AddKernel<TKernel>(Action<KernelOptions> configure)
+        where TKernel : class
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddKernel(typeof(TKernel), NameOf(typeof(TKernel)), instance: null, configure);
+    }
+
+    public ISiloBuilder AddKernel<TKernel>(string name, Action<KernelOptions> configure)
+        where TKernel : class
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddKernel(typeof(TKernel), KernelNames.Validate(name, nameof(name)), instance: null, configure);
+    }
 
     public ISiloBuilder AddKernel(string name, object kernel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        return AddKernel(kernel.GetType(), KernelNames.Validate(name, nameof(name)), kernel);
+        return AddKernel(kernel.GetType(), KernelNames.Validate(name, nameof(name)), kernel, configure: null);
     }
 
     public ISiloBuilder AddKernelsFromAssembly(Assembly assembly)
@@ -36,7 +50,7 @@ internal sealed class SiloBuilder(IServiceCollection services) : ISiloBuilder
         {
             if (type is { IsClass: true, IsAbstract: false } && type.GetCustomAttribute<KernelAttribute>() is { } attribute)
             {
-                AddKernel(type, attribute.Name, instance: null);
+                AddKernel(type, attribute.Name, instance: null, configure: null);
             }
         }
 
@@ -68,11 +82,15 @@ internal sealed class SiloBuilder(IServiceCollection services) : ISiloBuilder
     private static string NameOf(Type kernelType) => kernelType.GetCustomAttribute<KernelAttribute>()?.Name
         ?? throw new ArgumentException($"{kernelType.FullName} has no [Kernel(\"name\")] attribute; give it one or register it with AddKernel<T>(name).");
 
-    private SiloBuilder AddKernel(Type kernelType, string name, object? instance)
+    private SiloBuilder AddKernel(Type kernelType, string name, object? instance, Action<KernelOptions>? configure)
     {
-        // Fail at registration, not at the first job, when the class is not a kernel.
+        // Fail at registration, not at the first job, when the class is not a kernel or its options are out of range.
         KernelRegistry.GetKernelTypes(kernelType);
-        Services.AddSingleton(new KernelRegistration(name, kernelType, instance));
+        var options = KernelOptions.From(kernelType.GetCustomAttribute<KernelAttribute>());
+        configure?.Invoke(options);
+        var registration = new KernelRegistration(name, kernelType, instance) { Options = options.Clone() };
+        KernelRegistry.ThrowIfNotIsolatable(registration);
+        Services.AddSingleton(registration);
         return this;
     }
 }

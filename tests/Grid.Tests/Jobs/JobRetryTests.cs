@@ -82,21 +82,6 @@ public sealed class JobRetryTests(RetryClusterFixture cluster) : IClassFixture<R
         Assert.Equal(retryTimeouts ? (1L, 1L) : (0L, 0L), (summary.Retries, summary.TimeoutRetries));
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Map_CrashedWorker_IsRetriedOnlyWhenThePolicyRetriesCrashesAndCountedAsSuch(bool retryCrashes)
-    {
-        var item = new FlakyItem(Key($"crash-{retryCrashes}", 0), 1, FlakyFailure.Crash);
-
-        var job = Client.Map<FlakyItem, int>(FlakyKernel.Name, [item], new MapOptions { Retry = Quick with { RetryCrashes = retryCrashes } });
-        var result = Assert.Single(await job.ReadAllAsync());
-        var summary = await job.Summary.WaitAsync(TestLimits.Hang);
-
-        Assert.Equal(retryCrashes ? (ItemStatus.Ok, 2) : (ItemStatus.Failed, 1), (result.Status, result.Attempts));
-        Assert.Equal(retryCrashes ? (1L, 1L) : (0L, 0L), (summary.Retries, summary.CrashRetries));
-    }
-
     [Fact]
     public async Task Map_NoPolicyAnywhere_RunsEachItemOnce()
     {

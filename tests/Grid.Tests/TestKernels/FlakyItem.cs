@@ -17,7 +17,4 @@ public enum FlakyFailure
 
     /// <summary>Waits for its token: the item's time limit stops it.</summary>
     Timeout,
-
-    /// <summary>Throws <see cref="WorkerCrashedException"/>, as the runtime reports an item whose worker process died.</summary>
-    Crash,
 }

@@ -31,8 +31,6 @@ internal class FlakyKernel : IKernel<FlakyItem, int>
                 cancellationToken.WaitHandle.WaitOne(TestLimits.Hang);
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new InvalidOperationException($"Item {input.Key} was never stopped by its time limit.");
-            case FlakyFailure.Crash:
-                throw new WorkerCrashedException($"The worker running item {input.Key} died.");
             case FlakyFailure.InvalidOperation:
                 throw new InvalidOperationException($"Item {input.Key} fails attempt {attempt}.");
             default:

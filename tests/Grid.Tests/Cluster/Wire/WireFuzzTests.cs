@@ -143,7 +143,7 @@ public sealed class WireFuzzTests
         {
             MessageKinds.Chunk => ChunkMessage.From(new Chunk(id, 1, 0, "is-prime", new long[] { 2, 3, 4 }) { ItemTimeout = TimeSpan.FromSeconds(1) }, 1),
             MessageKinds.ChunkDone => ChunkResultMessage.From(kind, new ChunkResult(id, 1, 0, new[] { true, false }, [null, new ItemError(ItemStatus.Failed, "T", "m")], [TimeSpan.Zero, TimeSpan.FromTicks(9)], "w", TimeSpan.FromTicks(9)) { Attempts = [1, 3] }, id, 0),
-            MessageKinds.JobStart => new JobStartMessage(id, "is-prime", "System.Int64", "System.Boolean", null, TimeSpan.FromSeconds(1), null, false, 10, id, "inbox", [1], new RetryPolicy { RetryOn = ["System.IO.IOException"] }, 4),
+            MessageKinds.JobStart => new JobStartMessage(id, "is-prime", "System.Int64", "System.Boolean", null, TimeSpan.FromSeconds(1), null, false, 10, id, "inbox", [1], new RetryPolicy { RetryOn = ["System.IO.IOException"] }, 4, TimeSpan.FromSeconds(3)),
             MessageKinds.JobClaimed => new JobClaimedMessage(id, id, "inbox", "silo", null),
             MessageKinds.Push => new PushMessage(id, id, 1, 0, 2, ItemCodec.Encode(new long[] { 5, 6 })),
             MessageKinds.PushAck => new JobReplyMessage(id, id, 1, "e"),

@@ -15,6 +15,7 @@ public sealed class WireMessageTests
         var chunk = new Chunk(Guid.NewGuid(), 7, 1000, "is-prime", new long[] { 2, 3, long.MaxValue })
         {
             ItemTimeout = TimeSpan.FromSeconds(3),
+            HardItemTimeout = TimeSpan.FromSeconds(4),
             Deadline = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero),
         };
 
@@ -27,6 +28,7 @@ public sealed class WireMessageTests
         Assert.Equal(1000, back.StartIndex);
         Assert.Equal("is-prime", back.Kernel);
         Assert.Equal(chunk.ItemTimeout, back.ItemTimeout);
+        Assert.Equal(chunk.HardItemTimeout, back.HardItemTimeout);
         Assert.Equal(chunk.Deadline, back.Deadline);
         Assert.Equal(new long[] { 2, 3, long.MaxValue }, (long[])back.Inputs);
     }
@@ -82,7 +84,7 @@ public sealed class WireMessageTests
     [Fact]
     public void JobMessages_RoundTrip()
     {
-        var start = new JobStartMessage(Guid.NewGuid(), "is-prime", "System.Int64", "System.Boolean", TimeSpan.FromSeconds(1), null, DateTimeOffset.UnixEpoch, true, 500, Guid.NewGuid(), "grid.inbox.x", [1, 2, 3]);
+        var start = new JobStartMessage(Guid.NewGuid(), "is-prime", "System.Int64", "System.Boolean", TimeSpan.FromSeconds(1), null, DateTimeOffset.UnixEpoch, true, 500, Guid.NewGuid(), "grid.inbox.x", [1, 2, 3], HardItemTimeout: TimeSpan.FromSeconds(2));
         var read = RoundTrip(start, JobStartMessage.Read);
         Assert.Equal(start with { Settings = read.Settings }, read);
         Assert.Equal(start.Settings, read.Settings);

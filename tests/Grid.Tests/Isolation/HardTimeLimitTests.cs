@@ -1,0 +1,99 @@
+using Grid.Client;
+using Grid.Jobs;
+using Grid.Kernels;
+using Grid.TestingHost;
+using Grid.Tests.TestKernels;
+
+namespace Grid.Tests.Isolation;
+
+/// <summary>The hard time limit of kernels that run in the silo's process: the worker abandons the call and takes the next item.</summary>
+public sealed class HardTimeLimitTests
+{
+    [Fact]
+    public async Task Map_InProcessKernelSpinsPastHardLimit_ItemTimedOutAndTheOnlyWorkerRunsTheNextItems()
+    {
+        var kernel = new InProcessSpinKernel();
+        await using var cluster = await TestCluster.StartAsync(silo => silo
+            .Configure(o => o.MaxLocalWorkers = 1)
+            .AddKernel(InProcessSpinKernel.Name, kernel));
+        try
+        {
+            long[] inputs = [1, -1, 2, 3, -1, 4];
+
+            // One worker: the items after a spinning one complete only if the worker walked away from it.
+            var results = await cluster.Client.Map<long, long>(InProcessSpinKernel.Name, inputs, new MapOptions
+            {
+                ItemTimeout = TimeSpan.FromMilliseconds(100),
+                HardItemTimeout = TimeSpan.FromMilliseconds(300),
+            }).ReadAllAsync();
+
+            GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+            foreach (var result in results)
+            {
+                if (inputs[result.Index] < 0)
+                {
+                    Assert.Equal(ItemStatus.TimedOut, result.Status);
+                    Assert.Equal(KernelReasons.HardTimeout, result.Error!.Type);
+                    Assert.Contains("ignored its cancellation token", result.Error.Message, StringComparison.Ordinal);
+                    Assert.Contains("abandoned", result.Error.Message, StringComparison.Ordinal);
+                }
+                else
+                {
+                    Assert.Equal(inputs[result.Index] * 2, result.GetValueOrThrow());
+                }
+            }
+        }
+        finally
+        {
+            kernel.Release();
+        }
+    }
+
+    [Fact]
+    public async Task SubmitAsync_InProcessKernelWithHardTimeoutFromRegistration_ThrowsTimedOut()
+    {
+        await using var cluster = await TestCluster.StartAsync(silo => silo
+            .Configure(o => o.MaxLocalWorkers = 1)
+            .AddKernel<SleepingKernel>(o => o.HardTimeout = TimeSpan.FromMilliseconds(200)));
+
+        var failure = await Assert.ThrowsAsync<ItemFailedException>(() => cluster.Client.SubmitAsync<int, int>(SleepingKernel.Name, 1).WaitAsync(TestLimits.Hang));
+        var next = await cluster.Client.SubmitAsync<int, int>(SleepingKernel.Name, 0).WaitAsync(TestLimits.Hang);
+
+        Assert.Equal(ItemStatus.TimedOut, failure.Error.Status);
+        Assert.Contains("hard time limit of 200 ms", failure.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, next);
+    }
+
+    [Fact]
+    public async Task Map_ItemsWithinTheHardLimit_RunOnTheKernelThreadAsUsual()
+    {
+        await using var cluster = await TestCluster.StartAsync(silo => silo
+            .AddKernel(TwiceKernel.Name, new TwiceKernel()));
+        var inputs = Enumerable.Range(0, 500).Select(i => (long)i).ToArray();
+
+        var results = await cluster.Client.Map<long, long>(TwiceKernel.Name, inputs, new MapOptions { HardItemTimeout = TimeSpan.FromMinutes(1) }).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        Assert.All(results, r => Assert.Equal(inputs[r.Index] * 2, r.GetValueOrThrow()));
+    }
+}
+
+/// <summary>Blocks on a gate that never opens when its input is 1 (ignoring its token); returns its input otherwise.</summary>
+[Kernel(Name)]
+public sealed class SleepingKernel : IKernel<int, int>
+{
+    public const string Name = "inproc-sleep";
+
+    private static readonly ManualResetEventSlim Never = new(false);
+
+    public int Execute(int input, CancellationToken cancellationToken)
+    {
+        if (input == 1)
+        {
+            // Blocks like a stuck native call; a background thread, so it ends with the test run.
+            Never.Wait(TimeSpan.FromMinutes(5));
+        }
+
+        return input;
+    }
+}

@@ -1,0 +1,45 @@
+using Grid.Client;
+using Grid.Kernels.Isolation;
+using Grid.TestingHost;
+
+namespace Grid.Tests.Isolation;
+
+/// <summary>One in-process silo with two workers and the isolation test kernels, whose worker processes the tests share.</summary>
+public sealed class IsolationFixture : IAsyncLifetime
+{
+    public const int Workers = 2;
+
+    private TestCluster? _cluster;
+
+    public GridClient Client => Cluster.Client;
+
+    internal KernelProcesses Processes => (KernelProcesses)Cluster.Services.GetService(typeof(KernelProcesses))!;
+
+    private TestCluster Cluster => _cluster ?? throw new InvalidOperationException("The silo has not started.");
+
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(silo => silo
+        .Configure(o => o.MaxLocalWorkers = Workers)
+        .AddKernel<IsolatedSpinKernel>()
+        .AddKernel<ProcessIdKernel>()
+        .AddKernel<FailFastKernel>()
+        .AddKernel<CrashOnceKernel>()
+        .AddKernel<StackOverflowKernel>()
+        .AddKernel<MemoryKernel>()
+        .AddKernel<PrintingKernel>()
+        .AddKernel<TokenWaitKernel>());
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The tests that share <see cref="IsolationFixture"/>, one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class IsolationCollection : ICollectionFixture<IsolationFixture>
+{
+    public const string Name = "silo with process-isolated kernels";
+}

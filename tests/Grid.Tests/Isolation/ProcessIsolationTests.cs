@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Grid.Client;
+using Grid.Jobs;
+using Grid.Kernels;
+using Grid.Tests.TestKernels;
+
+namespace Grid.Tests.Isolation;
+
+/// <summary>Kernels marked Isolation = Process: killed at the hard limit and the memory limit, crashes that fail only their own item, and worker processes reused and bounded by the worker pool.</summary>
+[Collection(IsolationCollection.Name)]
+public sealed class ProcessIsolationTests(IsolationFixture silo)
+{
+    private GridClient Client => silo.Client;
+
+    [Fact]
+    public async Task Map_KernelSpinsPastJobHardLimit_ItemTimedOutProcessReplacedOtherItemsComplete()
+    {
+        long[] inputs = [1, 2, -1, 3, 4, 5, 6, 7];
+
+        var results = await Client.Map<long, long>(IsolatedSpinKernel.Name, inputs, new MapOptions { HardItemTimeout = TimeSpan.FromMilliseconds(500) }).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var spun = Assert.Single(results, r => r.Index == 2);
+        Assert.Equal(ItemStatus.TimedOut, spun.Status);
+        Assert.Equal(KernelReasons.HardTimeout, spun.Error!.Type);
+        // The job's 500 ms wins over the kernel's own 600 s.
+        Assert.Contains("hard time limit of 500 ms", spun.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("was killed and replaced", spun.Error.Message, StringComparison.Ordinal);
+        Assert.All(results.Where(r => r.Index != 2), r => Assert.Equal(inputs[r.Index] * 2, r.GetValueOrThrow()));
+        var killed = int.Parse(Regex.Match(spun.Error.Message, @"worker process (\d+) was killed").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.DoesNotContain(killed, silo.Processes.LiveProcessIds);
+        AssertExited(killed);
+    }
+
+    [Fact]
+    public async Task Map_ManyItems_RunInFewReusedWorkerProcessesNoMoreThanTheWorkers()
+    {
+        var inputs = Enumerable.Range(0, 2000).Select(i => (long)i).ToArray();
+
+        var results = await Client.Map<long, int>(ProcessIdKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var pids = results.Select(r => r.GetValueOrThrow()).ToHashSet();
+        Assert.DoesNotContain(Environment.ProcessId, pids);
+        Assert.InRange(pids.Count, 1, IsolationFixture.Workers);
+        Assert.InRange(silo.Processes.LiveProcessIds.Count, 1, IsolationFixture.Workers);
+        Assert.All(pids, pid => Assert.Contains(pid, silo.Processes.LiveProcessIds));
+    }
+
+    [Fact]
+    public async Task SubmitAsync_Twice_RunsInAWorkerProcessThatIsKept()
+    {
+        var first = await Client.SubmitAsync<long, int>(ProcessIdKernel.Name, 1).WaitAsync(TestLimits.Hang);
+        var second = await Client.SubmitAsync<long, int>(ProcessIdKernel.Name, 2).WaitAsync(TestLimits.Hang);
+
+        Assert.NotEqual(Environment.ProcessId, first);
+        Assert.Contains(first, silo.Processes.LiveProcessIds);
+        Assert.Contains(second, silo.Processes.LiveProcessIds);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Map_KernelPassesMemoryLimit_ItemOutOfMemoryOthersFine(bool native)
+    {
+        MemoryRequest[] inputs = [new(1, native), new(500, native), new(2, native), new(3, native)];
+
+        var results = await Client.Map<MemoryRequest, int>(MemoryKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var big = Assert.Single(results, r => r.Index == 1);
+        Assert.Equal(ItemStatus.Failed, big.Status);
+        Assert.Equal(KernelReasons.OutOfMemory, big.Error!.Type);
+        Assert.Contains("200 MB", big.Error.Message, StringComparison.Ordinal);
+        Assert.All(results.Where(r => r.Index != 1), r => Assert.Equal(inputs[r.Index].Megabytes, r.GetValueOrThrow()));
+    }
+
+    [Fact]
+    public async Task Map_KernelCallsFailFast_FailsOnlyThatItemNamingTheCrash()
+    {
+        long[] inputs = [1, 2, 13, 4, 5, 6];
+
+        var results = await Client.Map<long, long>(FailFastKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var crashed = Assert.Single(results, r => r.Index == 2);
+        Assert.Equal(ItemStatus.Failed, crashed.Status);
+        Assert.Equal(KernelReasons.WorkerCrashed, crashed.Error!.Type);
+        Assert.Contains("crashed its worker process", crashed.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("exit code", crashed.Error.Message, StringComparison.Ordinal);
+        Assert.True(crashed.Error.Message.Contains(FailFastKernel.Message, StringComparison.Ordinal), crashed.Error.Message);
+        Assert.All(results.Where(r => r.Index != 2), r => Assert.Equal(inputs[r.Index], r.GetValueOrThrow()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Map_WorkerProcessCrashes_ItemRetriedOnlyWhenThePolicyRetriesCrashesAndCountedAsSuch(bool retryCrashes)
+    {
+        var marker = Path.Combine(Path.GetTempPath(), $"grid-crash-once-{Guid.NewGuid():N}");
+        try
+        {
+            var retry = new RetryPolicy { MaxAttempts = 3, InitialDelay = TimeSpan.FromMilliseconds(1), RetryCrashes = retryCrashes };
+
+            var job = Client.Map<string, int>(CrashOnceKernel.Name, [marker], new MapOptions { Retry = retry });
+            var result = Assert.Single(await job.ReadAllAsync());
+            var summary = await job.Summary.WaitAsync(TestLimits.Hang);
+
+            if (retryCrashes)
+            {
+                Assert.Equal((ItemStatus.Ok, 2, 2), (result.Status, result.Attempts, result.GetValueOrThrow()));
+            }
+            else
+            {
+                Assert.Equal((ItemStatus.Failed, 1, KernelReasons.WorkerCrashed), (result.Status, result.Attempts, result.Error!.Type));
+            }
+
+            Assert.Equal(retryCrashes ? (1L, 1L, 0L) : (0L, 0L, 0L), (summary.Retries, summary.CrashRetries, summary.TimeoutRetries));
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
+
+    [Fact]
+    public async Task Map_KernelOverflowsItsStack_FailsOnlyThatItemNamingTheCrash()
+    {
+        long[] inputs = [1, 7, 3, 4];
+
+        var results = await Client.Map<long, long>(StackOverflowKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        var crashed = Assert.Single(results, r => r.Index == 1);
+        Assert.Equal(ItemStatus.Failed, crashed.Status);
+        Assert.Equal(KernelReasons.WorkerCrashed, crashed.Error!.Type);
+        Assert.Contains("Stack overflow", crashed.Error.Message, StringComparison.Ordinal);
+        Assert.All(results.Where(r => r.Index != 1), r => Assert.Equal(inputs[r.Index], r.GetValueOrThrow()));
+    }
+
+    [Fact]
+    public async Task Map_KernelPrintsToStandardOutput_FramingIsUntouched()
+    {
+        var inputs = Enumerable.Range(0, 300).Select(i => (long)i).ToArray();
+
+        var results = await Client.Map<long, long>(PrintingKernel.Name, inputs).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        Assert.All(results, r => Assert.Equal(inputs[r.Index], r.GetValueOrThrow()));
+    }
+
+    [Fact]
+    public async Task Map_IsolatedKernelPastItsSoftLimit_SeesItsTokenAndKeepsItsProcess()
+    {
+        long[] inputs = [-1, 1, 2];
+
+        var results = await Client.Map<long, int>(TokenWaitKernel.Name, inputs, new MapOptions { ItemTimeout = TimeSpan.FromMilliseconds(100), Ordered = true }).ReadAllAsync();
+
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        Assert.Equal(ItemStatus.TimedOut, results[0].Status);
+        Assert.Equal(typeof(TimeoutException).FullName, results[0].Error!.Type);
+        Assert.Contains("time limit of 100 ms", results[0].Error!.Message, StringComparison.Ordinal);
+        Assert.All(results.Skip(1), r => Assert.Contains(r.GetValueOrThrow(), silo.Processes.LiveProcessIds));
+    }
+
+    private static void AssertExited(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            Assert.True(process.WaitForExit(TestLimits.Hang), $"Process {pid} is still running.");
+        }
+        catch (ArgumentException)
+        {
+            // Gone already.
+        }
+    }
+}
