@@ -31,6 +31,9 @@ internal sealed class ItemLimits : IDisposable
     /// <summary>Makes the limits of a chunk given its item time limit and the time its job has left (a worker process gets them so).</summary>
     public static ItemLimits Create(TimeSpan? itemTimeout, TimeSpan? jobTimeLeft, CancellationToken jobToken) => new(itemTimeout, jobTimeLeft, jobToken);
 
+    /// <summary>Gets the token signalled when the job is cancelled or its time limit passes.</summary>
+    public CancellationToken ChunkToken => _chunkToken;
+
     /// <summary>Returns why the next item must not start (the job was cancelled or its time ran out), or <see langword="null"/> when it may.</summary>
     public ItemError? StopReason(CancellationToken jobToken)
     {

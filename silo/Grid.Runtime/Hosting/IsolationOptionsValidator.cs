@@ -31,6 +31,11 @@ internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOpti
             failures.Add($"{IsolationOptions.SectionName}:StartTimeout must be a positive time span of at most 00:10:00; got {options.StartTimeout}.");
         }
 
+        if (options.CancelGrace < TimeSpan.Zero || options.CancelGrace > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{IsolationOptions.SectionName}:CancelGrace must be between 00:00:00 and 00:10:00; got {options.CancelGrace}.");
+        }
+
         if (options.HostPath is { Length: > 0 } path && !File.Exists(path))
         {
             failures.Add($"{IsolationOptions.SectionName}:HostPath must name an existing file (grid-kernel-host.dll or an executable); got '{path}'.");

@@ -1,5 +1,6 @@
 using Grid.Client;
 using Grid.Kernels.Isolation;
+using Grid.Runtime.Hosting;
 using Grid.TestingHost;
 
 namespace Grid.Tests.Isolation;
@@ -8,6 +9,9 @@ namespace Grid.Tests.Isolation;
 public sealed class IsolationFixture : IAsyncLifetime
 {
     public const int Workers = 2;
+
+    /// <summary>How long a kernel that ignores its token may go on after its job ends before its worker process is killed.</summary>
+    public static readonly TimeSpan CancelGrace = TimeSpan.FromMilliseconds(200);
 
     private TestCluster? _cluster;
 
@@ -19,6 +23,8 @@ public sealed class IsolationFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(silo => silo
         .Configure(o => o.MaxLocalWorkers = Workers)
+        .ConfigureIsolation(o => o.CancelGrace = CancelGrace)
+        .AddKernel<AnnouncedSpinKernel>()
         .AddKernel<IsolatedSpinKernel>()
         .AddKernel<ProcessIdKernel>()
         .AddKernel<FailFastKernel>()

@@ -23,6 +23,24 @@ public sealed class IsolatedSpinKernel : IKernel<long, long>
     }
 }
 
+/// <summary>Writes the id of its process into the file its input names, then spins for ever without looking at its token.</summary>
+[Kernel(Name, Isolation = KernelIsolation.Process)]
+public sealed class AnnouncedSpinKernel : IKernel<string, long>
+{
+    public const string Name = "iso-spin-announced";
+
+    public long Execute(string input, CancellationToken cancellationToken)
+    {
+        var written = input + ".tmp";
+        File.WriteAllText(written, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(written, input);
+        while (true)
+        {
+            Thread.SpinWait(1000);
+        }
+    }
+}
+
 /// <summary>Returns the id of the process it runs in.</summary>
 [Kernel(Name, Isolation = KernelIsolation.Process)]
 public sealed class ProcessIdKernel : IKernel<long, int>

@@ -34,6 +34,30 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
         AssertExited(killed);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Map_EndsWhileKernelIgnoresItsToken_WorkerProcessKilledAfterTheGrace(bool byTimeLimit)
+    {
+        var marker = Path.Combine(Path.GetTempPath(), $"grid-spin-{Guid.NewGuid():N}");
+        using var cancel = new CancellationTokenSource();
+        var options = byTimeLimit ? new MapOptions { JobTimeout = TimeSpan.FromMilliseconds(300) } : new MapOptions();
+        var job = Client.Map<string, long>(AnnouncedSpinKernel.Name, [marker], options);
+
+        var reading = job.ReadAllAsync(cancel.Token);
+        var pid = await ReadAnnouncedPidAsync(marker);
+        if (!byTimeLimit)
+        {
+            await cancel.CancelAsync();
+        }
+
+        var ended = await Assert.ThrowsAnyAsync<Exception>(() => reading);
+        Assert.True(ended is OperationCanceledException or JobTimeoutException, ended.ToString());
+        AssertExited(pid);
+        Assert.DoesNotContain(pid, silo.Processes.LiveProcessIds);
+        File.Delete(marker);
+    }
+
     [Fact]
     public async Task Map_ManyItems_RunInFewReusedWorkerProcessesNoMoreThanTheWorkers()
     {
@@ -163,6 +187,18 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
         Assert.Equal(typeof(TimeoutException).FullName, results[0].Error!.Type);
         Assert.Contains("time limit of 100 ms", results[0].Error!.Message, StringComparison.Ordinal);
         Assert.All(results.Skip(1), r => Assert.Contains(r.GetValueOrThrow(), silo.Processes.LiveProcessIds));
+    }
+
+    // Waits for the kernel to say which process it spins in; the kernel writes the file whole (a rename), once it runs.
+    private static async Task<int> ReadAnnouncedPidAsync(string marker)
+    {
+        using var timeout = new CancellationTokenSource(TestLimits.Hang);
+        while (!File.Exists(marker))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
+        }
+
+        return int.Parse(await File.ReadAllTextAsync(marker, timeout.Token), CultureInfo.InvariantCulture);
     }
 
     private static void AssertExited(int pid)

@@ -8,7 +8,11 @@ internal static class GridJobReading
 {
     public static Task<List<ItemResult<T>>> ReadAllAsync<T>(this GridJob<T> job) => job.ReadAllAsync(TestLimits.Hang);
 
-    public static Task<List<ItemResult<T>>> ReadAllAsync<T>(this GridJob<T> job, TimeSpan limit) => CollectAsync(job).WaitAsync(limit);
+    public static Task<List<ItemResult<T>>> ReadAllAsync<T>(this GridJob<T> job, TimeSpan limit) => CollectAsync(job, default).WaitAsync(limit);
+
+    /// <summary>Reads the job until it ends or <paramref name="cancellationToken"/> cancels its enumeration (and so the job).</summary>
+    public static Task<List<ItemResult<T>>> ReadAllAsync<T>(this GridJob<T> job, CancellationToken cancellationToken)
+        => CollectAsync(job, cancellationToken).WaitAsync(TestLimits.Hang);
 
     /// <summary>Asserts that the results hold every index from 0 to <paramref name="count"/> - 1 exactly once.</summary>
     public static void AssertEachIndexOnce<T>(IEnumerable<ItemResult<T>> results, long count)
@@ -25,10 +29,10 @@ internal static class GridJobReading
         Assert.True(missing < 0, $"Index {missing} was never delivered.");
     }
 
-    private static async Task<List<ItemResult<T>>> CollectAsync<T>(GridJob<T> job)
+    private static async Task<List<ItemResult<T>>> CollectAsync<T>(GridJob<T> job, CancellationToken cancellationToken)
     {
         var results = new List<ItemResult<T>>();
-        await foreach (var result in job)
+        await foreach (var result in job.WithCancellation(cancellationToken))
         {
             results.Add(result);
         }

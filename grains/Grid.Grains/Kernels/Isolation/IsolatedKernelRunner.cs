@@ -4,7 +4,7 @@ using Grid.Jobs;
 
 namespace Grid.Kernels.Isolation;
 
-/// <summary>Runs a kernel marked <see cref="KernelIsolation.Process"/> over a chunk in the worker's process: sends the items as JSON, reads each item's outcome as it ends, and kills and replaces the process at the hard limit, at the memory limit or when it crashes, failing only the item it was running.</summary>
+/// <summary>Runs a kernel marked <see cref="KernelIsolation.Process"/> over a chunk in the worker's process: sends the items as JSON, reads each item's outcome as it ends, and kills and replaces the process at the hard limit, at the memory limit, when it crashes, or when its kernel does not stop within the grace after the job is cancelled, failing only the item it was running.</summary>
 /// <typeparam name="TIn">The kernel's input type.</typeparam>
 /// <typeparam name="TOut">The kernel's output type.</typeparam>
 internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions options)
@@ -114,7 +114,7 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
                         continue;
                     }
 
-                    Collect(process);
+                    Collect(process, limits);
                 }
             }
         }
@@ -190,23 +190,27 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
         }
 
         // Reads outcomes until every sent item has one, or the process had to go; the item it was running then gets the reason.
-        private void Collect(WorkerProcess process)
+        private void Collect(WorkerProcess process, ItemLimits limits)
         {
             var end = _sentEnd;
             var itemStart = Stopwatch.GetTimestamp();
             var check = _worker.Processes.Options.MemoryCheckInterval;
-            using var wake = _token.CanBeCanceled ? _token.Register(process.Wake) : default;
-            var cancelSent = false;
+            var stop = limits.ChunkToken;
+            using var wake = stop.CanBeCanceled ? stop.Register(process.Wake) : default;
+            var grace = _worker.Processes.Options.CancelGrace;
+            long? cancelSentAt = null;
             while (_next < end)
             {
                 var wait = Timeout.InfiniteTimeSpan;
                 if (_hard is { } hard)
                 {
-                    wait = hard - Stopwatch.GetElapsedTime(itemStart);
-                    if (wait < TimeSpan.Zero)
-                    {
-                        wait = TimeSpan.Zero;
-                    }
+                    wait = Clamp(hard - Stopwatch.GetElapsedTime(itemStart));
+                }
+
+                if (cancelSentAt is { } sent)
+                {
+                    var left = Clamp(grace - Stopwatch.GetElapsedTime(sent));
+                    wait = wait == Timeout.InfiniteTimeSpan || left < wait ? left : wait;
                 }
 
                 if (_memoryLimit > 0 && (wait == Timeout.InfiniteTimeSpan || wait > check))
@@ -219,6 +223,19 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
                     if (_hard is { } limit && Stopwatch.GetElapsedTime(itemStart) >= limit)
                     {
                         Kill(_runner.HardTimedOut(limit, $"its worker process {process.Id} was killed and replaced, and the other items go on"), itemStart);
+                        return;
+                    }
+
+                    if (cancelSentAt is { } asked && Stopwatch.GetElapsedTime(asked) >= grace)
+                    {
+                        // The kernel does not look at its token: the job is over, so its process goes rather than hold the worker.
+                        var stopped = limits.StopReason(_token)!;
+                        var why = _token.IsCancellationRequested ? "The job was cancelled" : "The job's time limit passed";
+                        Kill(stopped with
+                        {
+                            Status = _token.IsCancellationRequested ? ItemStatus.Cancelled : ItemStatus.TimedOut,
+                            Message = $"{why} while the item ran, and kernel '{_runner.Info.Name}' did not stop within {grace.TotalSeconds:0.###} s of its token being signalled (Grid:Isolation:CancelGrace): its worker process {process.Id} was killed and replaced.",
+                        }, itemStart);
                         return;
                     }
 
@@ -251,11 +268,15 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
 
                 if (frame.Kind == 0)
                 {
-                    // Woken by the job's cancellation: tell the process, whose kernel sees its token; the remaining items come back cancelled.
-                    if (!cancelSent)
+                    // Woken by the job's cancellation or its time limit: the process's kernel sees its token (it keeps the job's
+                    // deadline itself and is told of a cancellation); the remaining items come back cancelled or timed out.
+                    if (cancelSentAt is null)
                     {
-                        cancelSent = true;
-                        TrySendCancel(process);
+                        cancelSentAt = Stopwatch.GetTimestamp();
+                        if (_token.IsCancellationRequested)
+                        {
+                            TrySendCancel(process);
+                        }
                     }
 
                     continue;
@@ -278,6 +299,8 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
                 }
             }
         }
+
+        private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
 
         private static void TrySendCancel(WorkerProcess process)
         {

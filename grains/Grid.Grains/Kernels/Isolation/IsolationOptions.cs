@@ -25,6 +25,10 @@ public sealed class IsolationOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets or sets how long a kernel may go on after its job is cancelled (the kernel's token is signalled) before its worker process is killed and replaced, freeing the worker.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets or sets the worker program: a <c>.dll</c> run with <c>dotnet</c>, or an executable.</summary>
     /// <value>The default value is <see langword="null"/>: <see cref="HostFileName"/> beside the application or beside Grid's assemblies.</value>
     public string? HostPath { get; set; }
