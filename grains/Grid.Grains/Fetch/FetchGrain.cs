@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Grid.Diagnostics;
 using Grid.Jobs;
 using Grid.Monitoring;
@@ -18,8 +16,7 @@ namespace Grid.Fetch;
 internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runner, IGrainRuntime runtime, JobMonitor monitor, ILogger<FetchGrain> logger)
     : Grain, IFetchGrain
 {
-    private readonly Channel<ChunkResult> _results = Channel.CreateUnbounded<ChunkResult>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SortedDictionary<long, ChunkResult> _outOfOrder = [];
+    private readonly JobResults _results = new();
     private readonly Dictionary<string, HostQueue> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<HostQueue> _ready = new();
     private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
@@ -29,7 +26,6 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
     private string _worker = "fetch";
     private IDisposable? _timeoutTimer;
     private Activity? _activity;
-    private TaskCompletionSource? _room;
     private long _startedAt;
     private TimeSpan _wallTime;
     private TimeSpan _busy;
@@ -39,22 +35,18 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
     private long _queued;
     private int _running;
     private long _read;
-    private long _delivered;
-    private long _nextOrdered;
     private long _nextChunkId;
     private long _succeeded;
     private long _failed;
     private long _timedOut;
     private long _cancelled;
     private bool _inputComplete;
-    private bool _readerAttached;
-    private bool _readerOpen;
     private bool _finished;
     private JobOutcome? _stopOutcome;
     private string? _error;
 
     /// <summary>Gets whether idle collection may take the job: not while requests run outside any turn, nor while a client reads its results.</summary>
-    protected override bool CanBeCollected => _spec is null || (_finished && !_readerOpen);
+    protected override bool CanBeCollected => _spec is null || (_finished && !_results.ReaderOpen);
 
     public Task StartAsync(JobSpec spec)
     {
@@ -114,11 +106,7 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
         }
 
         // Wait for room before taking the batch, so the job never holds more than MaxInFlight items (a larger batch waits for an empty job).
-        while (_read - _delivered > 0 && _read - _delivered + items.Length > _maxInFlight && _stopOutcome is null)
-        {
-            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await _room.Task.WaitAsync(cancellationToken);
-        }
+        await _results.WaitForRoomAsync(_read, items.Length, _maxInFlight, () => _stopOutcome is not null, cancellationToken);
 
         if (_stopOutcome is not null)
         {
@@ -158,33 +146,7 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<ChunkResult> ReadResultsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var spec = Started();
-        if (_readerAttached)
-        {
-            throw new GridException($"The results of job {spec.JobId} are already being read; a job's results can be read once.");
-        }
-
-        _readerAttached = true;
-        _readerOpen = true;
-        try
-        {
-            while (await _results.Reader.WaitToReadAsync(cancellationToken))
-            {
-                while (_results.Reader.TryRead(out var result))
-                {
-                    _delivered += result.Count;
-                    SignalRoom();
-                    yield return result;
-                }
-            }
-        }
-        finally
-        {
-            _readerOpen = false;
-        }
-    }
+    public IAsyncEnumerable<ChunkResult> ReadResultsAsync(CancellationToken cancellationToken) => _results.ReadAsync(Started().JobId, cancellationToken);
 
     public Task CancelAsync(string reason)
     {
@@ -195,7 +157,7 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
     public Task<JobSummary> GetSummaryAsync()
     {
         var spec = Started();
-        if (_finished && _results.Reader.Completion.IsCompleted)
+        if (_finished && _results.AllRead)
         {
             DeactivateOnIdle();
         }
@@ -393,18 +355,7 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
             Started = dispatched,
         };
         monitor.ChunkFinished(spec.JobId, chunk, dispatched);
-        if (!spec.Ordered)
-        {
-            _results.Writer.TryWrite(chunk);
-            return;
-        }
-
-        _outOfOrder[index] = chunk;
-        while (_outOfOrder.Remove(_nextOrdered, out var next))
-        {
-            _nextOrdered++;
-            _results.Writer.TryWrite(next);
-        }
+        _results.Add(chunk, spec.Ordered);
     }
 
     private void FinishIfDone()
@@ -419,16 +370,11 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
         _timeoutTimer?.Dispose();
         var summary = Summarize(_spec!);
         monitor.JobFinished(summary);
-        EndJobActivity(summary);
-        _results.Writer.TryComplete();
-        SignalRoom();
+        JobResults.EndActivity(_activity, summary);
+        _activity = null;
+        _results.Complete(cancelled: _stopOutcome == JobOutcome.Cancelled);
         if (_stopOutcome == JobOutcome.Cancelled)
         {
-            // Only a client that stopped reading cancels a job: nobody will take the results still held, so let them go.
-            while (_results.Reader.TryRead(out _))
-            {
-            }
-
             DeactivateOnIdle();
         }
 
@@ -445,26 +391,6 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
             Error = _error,
             FailureReasons = new Dictionary<string, long>(_reasons, StringComparer.Ordinal),
         };
-    }
-
-    private void EndJobActivity(JobSummary summary)
-    {
-        if (_activity is null)
-        {
-            return;
-        }
-
-        _activity.SetTag(GridTags.Items, summary.Total);
-        _activity.SetTag(GridTags.Succeeded, summary.Succeeded);
-        _activity.SetTag(GridTags.Failures, summary.Total - summary.Succeeded);
-        _activity.SetTag(GridTags.JobOutcome, summary.Outcome.ToString());
-        if (summary.Outcome is JobOutcome.Failed or JobOutcome.TimedOut)
-        {
-            _activity.SetStatus(ActivityStatusCode.Error, summary.Error);
-        }
-
-        GridDiagnostics.StopDetached(_activity);
-        _activity = null;
     }
 
     private Task OnTimeoutAsync()
@@ -493,7 +419,7 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
             : new FetchJob.StopInfo(ItemStatus.Cancelled, FetchReasons.Cancelled, "The job was cancelled while the request ran."));
         _stop.Cancel();
         DropQueued();
-        SignalRoom();
+        _results.SignalRoom();
         FinishIfDone();
     }
 
@@ -517,13 +443,6 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
         {
             host.Ready = false;
         }
-    }
-
-    private void SignalRoom()
-    {
-        var room = _room;
-        _room = null;
-        room?.TrySetResult();
     }
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Debug, Message = "Job {JobId} started: {Kind} with {Concurrency} requests at once, {PerHost} per host")]

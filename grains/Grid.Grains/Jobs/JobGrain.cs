@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Grid.Diagnostics;
 using Grid.Kernels;
 using Grid.Monitoring;
@@ -26,8 +24,7 @@ internal sealed partial class JobGrain(
 {
     private readonly JobOptions _options = options.Value;
     private readonly Queue<Array> _pending = new();
-    private readonly Channel<ChunkResult> _results = Channel.CreateUnbounded<ChunkResult>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SortedDictionary<long, ChunkResult> _outOfOrder = [];
+    private readonly JobResults _results = new();
     private readonly Dictionary<string, WorkerUsage> _usage = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cancellation = new();
     private readonly Queue<(Chunk Chunk, int Attempt, ChunkResult Last)> _retryReady = new();
@@ -41,7 +38,6 @@ internal sealed partial class JobGrain(
     private ChunkSizer? _sizer;
     private IDisposable? _timeoutTimer;
     private Activity? _activity;
-    private TaskCompletionSource? _room;
     private DateTimeOffset? _deadline;
     private long _startedAt;
     private TimeSpan _wallTime;
@@ -51,8 +47,6 @@ internal sealed partial class JobGrain(
     private long _pendingCount;
     private int _headOffset;
     private long _read;
-    private long _delivered;
-    private long _nextOrdered;
     private long _nextChunkId;
     private int _chunksInFlight;
     private long _succeeded;
@@ -60,14 +54,12 @@ internal sealed partial class JobGrain(
     private long _timedOut;
     private long _cancelled;
     private bool _inputComplete;
-    private bool _readerAttached;
-    private bool _readerOpen;
     private bool _finished;
     private JobOutcome? _stopOutcome;
     private string? _error;
 
     /// <summary>Gets whether idle collection may take the job: not while its chunks run outside any turn, nor while a client still reads its results.</summary>
-    protected override bool CanBeCollected => _spec is null || (_finished && !_readerOpen);
+    protected override bool CanBeCollected => _spec is null || (_finished && !_results.ReaderOpen);
 
     public Task StartAsync(JobSpec spec)
     {
@@ -137,11 +129,7 @@ internal sealed partial class JobGrain(
         }
 
         // Wait for room before taking the batch, so the job never holds more than MaxInFlight items (a larger batch waits for an empty job).
-        while (_read - _delivered > 0 && _read - _delivered + batch.Items.Length > _maxInFlight && _stopOutcome is null)
-        {
-            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await _room.Task.WaitAsync(cancellationToken);
-        }
+        await _results.WaitForRoomAsync(_read, batch.Items.Length, _maxInFlight, () => _stopOutcome is not null, cancellationToken);
 
         if (_stopOutcome is not null)
         {
@@ -173,33 +161,7 @@ internal sealed partial class JobGrain(
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<ChunkResult> ReadResultsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var spec = Started();
-        if (_readerAttached)
-        {
-            throw new GridException($"The results of job {spec.JobId} are already being read; a job's results can be read once.");
-        }
-
-        _readerAttached = true;
-        _readerOpen = true;
-        try
-        {
-            while (await _results.Reader.WaitToReadAsync(cancellationToken))
-            {
-                while (_results.Reader.TryRead(out var result))
-                {
-                    _delivered += result.Count;
-                    SignalRoom();
-                    yield return result;
-                }
-            }
-        }
-        finally
-        {
-            _readerOpen = false;
-        }
-    }
+    public IAsyncEnumerable<ChunkResult> ReadResultsAsync(CancellationToken cancellationToken) => _results.ReadAsync(Started().JobId, cancellationToken);
 
     public Task CancelAsync(string reason)
     {
@@ -210,7 +172,7 @@ internal sealed partial class JobGrain(
     public Task<JobSummary> GetSummaryAsync()
     {
         var spec = Started();
-        if (_finished && _results.Reader.Completion.IsCompleted)
+        if (_finished && _results.AllRead)
         {
             // The job has ended and its results are all read: nothing more will be asked of this activation.
             DeactivateOnIdle();
@@ -477,18 +439,7 @@ internal sealed partial class JobGrain(
         _timedOut += timedOut;
         _cancelled += cancelled;
 
-        if (!Started().Ordered)
-        {
-            _results.Writer.TryWrite(result);
-            return;
-        }
-
-        _outOfOrder[result.StartIndex] = result;
-        while (_outOfOrder.Remove(_nextOrdered, out var next))
-        {
-            _nextOrdered += next.Count;
-            _results.Writer.TryWrite(next);
-        }
+        _results.Add(result, Started().Ordered);
     }
 
     private void FinishIfDone()
@@ -503,40 +454,15 @@ internal sealed partial class JobGrain(
         _timeoutTimer?.Dispose();
         var summary = Summarize(_spec!);
         monitor.JobFinished(summary);
-        EndJobActivity(summary);
-        _results.Writer.TryComplete();
-        SignalRoom();
+        JobResults.EndActivity(_activity, summary);
+        _activity = null;
+        _results.Complete(cancelled: _stopOutcome == JobOutcome.Cancelled);
         if (_stopOutcome == JobOutcome.Cancelled)
         {
-            // Only a client that stopped reading cancels a job: nobody will take the results still held, so let them go.
-            while (_results.Reader.TryRead(out _))
-            {
-            }
-
             DeactivateOnIdle();
         }
 
         LogJobFinished(logger, _spec!.JobId, _stopOutcome ?? JobOutcome.Completed, _read, _succeeded, _failed + _timedOut + _cancelled, _wallTime.TotalSeconds);
-    }
-
-    private void EndJobActivity(JobSummary summary)
-    {
-        if (_activity is null)
-        {
-            return;
-        }
-
-        _activity.SetTag(GridTags.Items, summary.Total);
-        _activity.SetTag(GridTags.Succeeded, summary.Succeeded);
-        _activity.SetTag(GridTags.Failures, summary.Total - summary.Succeeded);
-        _activity.SetTag(GridTags.JobOutcome, summary.Outcome.ToString());
-        if (summary.Outcome is JobOutcome.Failed or JobOutcome.TimedOut)
-        {
-            _activity.SetStatus(ActivityStatusCode.Error, summary.Error);
-        }
-
-        GridDiagnostics.StopDetached(_activity);
-        _activity = null;
     }
 
     private Task OnTimeoutAsync()
@@ -567,7 +493,7 @@ internal sealed partial class JobGrain(
 
         _retryWait.Cancel();
         DropPending();
-        SignalRoom();
+        _results.SignalRoom();
         FinishIfDone();
     }
 
@@ -624,13 +550,6 @@ internal sealed partial class JobGrain(
 
         _pendingCount -= count;
         return chunk;
-    }
-
-    private void SignalRoom()
-    {
-        var room = _room;
-        _room = null;
-        room?.TrySetResult();
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Job {JobId} started: kernel {Kernel} on {Workers} workers")]

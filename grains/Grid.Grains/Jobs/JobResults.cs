@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Grid.Diagnostics;
+
+namespace Grid.Jobs;
+
+/// <summary>The delivery side of a job grain: final results queued in completion or input order, read once by the job's client, and the room for more input that each delivery makes.</summary>
+/// <remarks>Used only inside its grain's turns, so it needs no locks; the job and I/O grains share it.</remarks>
+internal sealed class JobResults
+{
+    private readonly Channel<ChunkResult> _channel = Channel.CreateUnbounded<ChunkResult>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SortedDictionary<long, ChunkResult> _outOfOrder = [];
+    private TaskCompletionSource? _room;
+    private long _nextOrdered;
+    private long _delivered;
+    private bool _attached;
+
+    /// <summary>Gets whether a client is reading the results now; the grain must not be collected meanwhile.</summary>
+    public bool ReaderOpen { get; private set; }
+
+    /// <summary>Gets whether the results are complete and every one has been read.</summary>
+    public bool AllRead => _channel.Reader.Completion.IsCompleted;
+
+    /// <summary>Queues a final result; with <paramref name="ordered"/>, holds it until every item before it has been queued.</summary>
+    public void Add(ChunkResult result, bool ordered)
+    {
+        if (!ordered)
+        {
+            _channel.Writer.TryWrite(result);
+            return;
+        }
+
+        _outOfOrder[result.StartIndex] = result;
+        while (_outOfOrder.Remove(_nextOrdered, out var next))
+        {
+            _nextOrdered += next.Count;
+            _channel.Writer.TryWrite(next);
+        }
+    }
+
+    /// <summary>Waits until a batch of <paramref name="incoming"/> items fits beside the <paramref name="read"/> items taken so far under <paramref name="maxInFlight"/> undelivered items (a larger batch waits for an empty job), or until <paramref name="stopped"/> says the job stopped.</summary>
+    public async Task WaitForRoomAsync(long read, int incoming, int maxInFlight, Func<bool> stopped, CancellationToken cancellationToken)
+    {
+        while (read - _delivered > 0 && read - _delivered + incoming > maxInFlight && !stopped())
+        {
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await _room.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Wakes an input batch waiting for room, to look again.</summary>
+    public void SignalRoom()
+    {
+        var room = _room;
+        _room = null;
+        room?.TrySetResult();
+    }
+
+    /// <summary>Streams the results as they are queued, once per job; throws naming the job when a second reader comes.</summary>
+    public async IAsyncEnumerable<ChunkResult> ReadAsync(Guid jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_attached)
+        {
+            throw new GridException($"The results of job {jobId} are already being read; a job's results can be read once.");
+        }
+
+        _attached = true;
+        ReaderOpen = true;
+        try
+        {
+            while (await _channel.Reader.WaitToReadAsync(cancellationToken))
+            {
+                while (_channel.Reader.TryRead(out var result))
+                {
+                    _delivered += result.Count;
+                    SignalRoom();
+                    yield return result;
+                }
+            }
+        }
+        finally
+        {
+            ReaderOpen = false;
+        }
+    }
+
+    /// <summary>Ends the stream once the queued results are read; a cancelled job's results are let go instead, since only a client that stopped reading cancels a job.</summary>
+    public void Complete(bool cancelled)
+    {
+        _channel.Writer.TryComplete();
+        SignalRoom();
+        if (cancelled)
+        {
+            while (_channel.Reader.TryRead(out _))
+            {
+            }
+        }
+    }
+
+    /// <summary>Ends a job's <c>grid.job</c> span with the summary's counts, marked as an error when the job failed or timed out.</summary>
+    public static void EndActivity(Activity? activity, JobSummary summary)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(GridTags.Items, summary.Total);
+        activity.SetTag(GridTags.Succeeded, summary.Succeeded);
+        activity.SetTag(GridTags.Failures, summary.Total - summary.Succeeded);
+        activity.SetTag(GridTags.JobOutcome, summary.Outcome.ToString());
+        if (summary.Outcome is JobOutcome.Failed or JobOutcome.TimedOut)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, summary.Error);
+        }
+
+        GridDiagnostics.StopDetached(activity);
+    }
+}
