@@ -76,7 +76,10 @@ internal static class GridApp
     {
         var global = new GlobalOptions();
         var root = new RootCommand(
-            "Run Grid's kernels on an embedded silo or a cluster and get every result as it completes.\n\n" + ExitCodes.HelpText)
+            "Run Grid's kernels on an embedded silo or a cluster and get every result as it completes.\n\n"
+            + "The kernel commands (primes, pi, transform, bench) also take --retries N, --retry-timeouts and --retry-crashes, "
+            + "which run failed items again; see 'grid primes --help'. --hard-item-timeout and --max-failures apply to them only.\n\n"
+            + ExitCodes.HelpText)
         {
             PrimesCommand.Create(context, global),
             PiCommand.Create(context, global),

@@ -40,13 +40,15 @@ internal static class BenchCommand
             kernel,
             items,
         };
+        var kernelArguments = new KernelJobArguments();
+        kernelArguments.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var name = parseResult.GetValue(kernel)!;
             var count = parseResult.GetValue(items) ?? DefaultItems;
             var workload = BenchWorkloads.Create(name, count)
                 ?? throw UsageException.For(Name, $"unknown kernel '{name}'; known kernels: {string.Join(", ", BenchWorkloads.Known)}");
-            var settings = global.Read(parseResult);
+            var settings = kernelArguments.Apply(parseResult, global.Read(parseResult));
             if (settings.Cluster is not null)
             {
                 throw new UsageException($"grid {Name}: compares worker counts on an embedded silo, so it does not run on a cluster (unset --cluster and {GlobalOptions.ClusterVariable})");

@@ -26,6 +26,7 @@ internal static class FetchCommand
             output,
         };
         shared.AddTo(command);
+        global.RejectKernelLimits(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var path = parseResult.GetValue(file)!;

@@ -1,13 +1,30 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Grid.Cli.Parsing;
 
 namespace Grid.Cli.Commands;
 
-/// <summary>The options every command takes (<c>--json</c>, <c>--workers</c>, the time limits, <c>--ordered</c>), declared once on the root.</summary>
+/// <summary>The options every command takes (<c>--json</c>, <c>--workers</c>, the time limits, <c>--max-failures</c>, <c>--ordered</c>), declared once on the root.</summary>
 internal sealed class GlobalOptions
 {
     /// <summary>The most workers a silo may run (<c>SiloOptions.MaxLocalWorkers</c> accepts up to this).</summary>
     public const int MaxWorkers = 4096;
+
+    /// <summary>Creates the options, with the check that the hard time limit of an item is not below its soft one.</summary>
+    public GlobalOptions()
+    {
+        HardItemTimeout.Validators.Add(result =>
+        {
+            // Either value may be malformed, with its own error already; the check across the two then has nothing to compare.
+            if (Seconds(result) is { } hard && result.GetResult(ItemTimeout) is { } itemTimeout && Seconds(itemTimeout) is { } soft && hard < soft)
+            {
+                result.AddError(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"--hard-item-timeout ({hard.TotalSeconds} s) must not be shorter than --item-timeout ({soft.TotalSeconds} s): the soft limit signals the kernel first, the hard limit then abandons it"));
+            }
+        });
+    }
 
     /// <summary>Gets the <c>--json</c> option.</summary>
     public Option<bool> Json { get; } = new("--json")
@@ -32,6 +49,26 @@ internal sealed class GlobalOptions
         HelpName = "SECONDS",
         Recursive = true,
         CustomParser = ValueParsers.Seconds("--item-timeout"),
+    };
+
+    /// <summary>Gets the <c>--hard-item-timeout</c> option.</summary>
+    public Option<TimeSpan?> HardItemTimeout { get; } = new("--hard-item-timeout")
+    {
+        Description = "Hard time limit of one item, in seconds, for kernels that ignore the soft one: past it the item is timed out (hard-timeout) "
+            + "and its kernel abandoned, or its worker process killed if the kernel is process-isolated. Not below --item-timeout. Default: only the kernel's own hard limit. Kernel commands only.",
+        HelpName = "SECONDS",
+        Recursive = true,
+        CustomParser = ValueParsers.Seconds("--hard-item-timeout"),
+    };
+
+    /// <summary>Gets the <c>--max-failures</c> option.</summary>
+    public Option<long?> MaxFailures { get; } = new("--max-failures")
+    {
+        Description = "Stop the job early once more than N items have finally failed or timed out (after their retries): items not yet run are cancelled "
+            + "and the exit code is 1; 0 stops at the first failure. Default: no limit. Kernel commands only.",
+        HelpName = "N",
+        Recursive = true,
+        CustomParser = ValueParsers.NonNegative("--max-failures"),
     };
 
     /// <summary>Gets the <c>--timeout</c> option.</summary>
@@ -89,6 +126,8 @@ internal sealed class GlobalOptions
         root.Options.Add(Json);
         root.Options.Add(Workers);
         root.Options.Add(ItemTimeout);
+        root.Options.Add(HardItemTimeout);
+        root.Options.Add(MaxFailures);
         root.Options.Add(Timeout);
         root.Options.Add(Ordered);
         root.Options.Add(Cluster);
@@ -108,8 +147,30 @@ internal sealed class GlobalOptions
         {
             Cluster = parseResult.GetValue(Cluster) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterVariable)),
             ClusterName = parseResult.GetValue(ClusterName) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterNameVariable)) ?? "grid",
+            HardItemTimeout = parseResult.GetValue(HardItemTimeout),
+            MaxFailures = parseResult.GetValue(MaxFailures),
         };
     }
 
+    /// <summary>Makes <paramref name="command"/>, whose jobs are not kernel maps (fetch, upload), refuse the options only kernel jobs honour.</summary>
+    public void RejectKernelLimits(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Validators.Add(result =>
+        {
+            foreach (var option in new Option[] { HardItemTimeout, MaxFailures })
+            {
+                if (result.GetResult(option) is not null)
+                {
+                    result.AddError($"{option.Name} applies to the kernel commands (primes, pi, transform, bench), not to {command.Name}");
+                    return;
+                }
+            }
+        });
+    }
+
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static TimeSpan? Seconds(OptionResult result)
+        => result.Tokens is [var token] && ValueParsers.TrySeconds(token.Value, out var value, out _) ? value : null;
 }

@@ -12,6 +12,9 @@ namespace Grid.Cli.Commands;
 /// <summary>The options <c>grid fetch</c> and <c>grid upload</c> share (<c>--concurrency</c>, <c>--per-host</c>, <c>--retries</c>), their summary (failures by reason, bytes, latency percentiles) and their result format.</summary>
 internal sealed class HttpJobArguments
 {
+    /// <summary>The most retries <c>--retries</c> takes.</summary>
+    public const int MaxRetries = 100;
+
     /// <summary>Gets the <c>--concurrency</c> option.</summary>
     public Option<int?> Concurrency { get; } = new("--concurrency")
     {
@@ -33,17 +36,7 @@ internal sealed class HttpJobArguments
     {
         Description = "How many times a transient failure (connection error, time-out, 5xx, 429) is tried again; never a 4xx. Default: 2.",
         HelpName = "N",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 100)
-            {
-                return n;
-            }
-
-            result.AddError($"--retries must be a whole number from 0 to 100; got '{text}'");
-            return null;
-        },
+        CustomParser = ValueParsers.NonNegativeInt("--retries", MaxRetries),
     };
 
     /// <summary>The note on time limits both commands' help gives.</summary>
@@ -57,6 +50,7 @@ internal sealed class HttpJobArguments
             CultureInfo.InvariantCulture,
             $"{input} {result.StatusCode} {result.Bytes} bytes {result.Elapsed.TotalMilliseconds:0} ms{(result.Attempts > 1 ? $" ({result.Attempts} attempts)" : string.Empty)}{(result.SavedPath is { } saved ? " -> " + saved : string.Empty)}"),
         WriteInput = (writer, input) => writer.WriteStringValue(input),
+        ShowsAttempts = false,
         WriteValue = (writer, result) =>
         {
             writer.WriteStartObject();

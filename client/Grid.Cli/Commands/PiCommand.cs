@@ -64,10 +64,12 @@ internal static class PiCommand
             chunk,
             seed,
         };
+        var kernelArguments = new KernelJobArguments();
+        kernelArguments.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var inputs = Split(parseResult.GetValue(samples)!.Value, parseResult.GetValue(chunk) ?? DefaultChunk, parseResult.GetValue(seed) ?? DefaultSeed);
-            var settings = global.Read(parseResult);
+            var settings = kernelArguments.Apply(parseResult, global.Read(parseResult));
             var output = new JobOutput(context, settings);
             var total = new PiEstimate(0, 0);
             await using var client = await GridConnector.ConnectAsync(settings, cancellationToken);

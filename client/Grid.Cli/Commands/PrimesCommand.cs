@@ -53,6 +53,8 @@ internal static class PrimesCommand
             from,
             count,
         };
+        var kernelArguments = new KernelJobArguments();
+        kernelArguments.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var inputs = await ReadInputsAsync(
@@ -61,7 +63,7 @@ internal static class PrimesCommand
                 parseResult.GetValue(from),
                 parseResult.GetValue(count),
                 cancellationToken);
-            var settings = global.Read(parseResult);
+            var settings = kernelArguments.Apply(parseResult, global.Read(parseResult));
             var output = new JobOutput(context, settings);
             await using var client = await GridConnector.ConnectAsync(settings, cancellationToken);
             var report = await output.RunAsync(client, BuiltInKernels.IsPrime, inputs, Format, observe: null, cancellationToken);

@@ -17,12 +17,24 @@ internal sealed record RunSettings(bool Json, int? Workers, TimeSpan? ItemTimeou
     /// <summary>Gets the cluster's name.</summary>
     public string ClusterName { get; init; } = "grid";
 
+    /// <summary>Gets the hard time limit of one item, or <see langword="null"/> for only the kernel's own.</summary>
+    public TimeSpan? HardItemTimeout { get; init; }
+
+    /// <summary>Gets how many items may finally fail before the job stops early, or <see langword="null"/> for no limit.</summary>
+    public long? MaxFailures { get; init; }
+
+    /// <summary>Gets the job's retry policy, or <see langword="null"/> for the kernel's own (set on the silo), if any.</summary>
+    public RetryPolicy? Retry { get; init; }
+
     /// <summary>Makes the options of a map job from these settings.</summary>
     public MapOptions ToMapOptions(IProgress<JobProgress>? progress = null) => new()
     {
         Ordered = Ordered,
         ItemTimeout = ItemTimeout,
+        HardItemTimeout = HardItemTimeout,
         JobTimeout = JobTimeout,
+        Retry = Retry,
+        MaxFailures = MaxFailures,
         Progress = progress,
     };
 }

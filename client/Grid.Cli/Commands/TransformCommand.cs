@@ -27,12 +27,14 @@ internal static class TransformCommand
             output,
             recursive,
         };
+        var kernelArguments = new KernelJobArguments();
+        kernelArguments.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var inDir = parseResult.GetValue(input)!;
             var outDir = parseResult.GetValue(output)!;
             var files = FindFiles(inDir, outDir, parseResult.GetValue(recursive));
-            var settings = global.Read(parseResult);
+            var settings = kernelArguments.Apply(parseResult, global.Read(parseResult));
             var jobOutput = new JobOutput(context, settings);
             var fullOut = Path.GetFullPath(outDir);
             var format = new ItemFormat<FileTransformRequest, FileTransformResult>

@@ -41,6 +41,7 @@ internal static class UploadCommand
             topLevel,
         };
         shared.AddTo(command);
+        global.RejectKernelLimits(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var dir = parseResult.GetValue(folder)!;

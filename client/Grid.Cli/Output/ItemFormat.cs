@@ -18,4 +18,8 @@ internal sealed class ItemFormat<TIn, TOut>
 
     /// <summary>Gets the writer of a kernel's value as a JSON value.</summary>
     public required Action<Utf8JsonWriter, TOut> WriteValue { get; init; }
+
+    /// <summary>Gets whether results show how many times the job ran their item (<c>(N attempts)</c>, JSON <c>attempts</c>).</summary>
+    /// <value>The default value is <see langword="true"/>; fetch and upload retry inside one item and show their requests' attempts in the value instead.</value>
+    public bool ShowsAttempts { get; init; } = true;
 }

@@ -76,6 +76,10 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
             else
             {
                 context.WriteLine(DoneLine(summary));
+                if (RetriesLine(summary) is { } retries)
+                {
+                    context.WriteLine(retries);
+                }
             }
 
             if (report.TimedOut)
@@ -83,6 +87,10 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
                 context.Error.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"grid: the job passed its time limit of {settings.JobTimeout?.TotalSeconds} s (--timeout); {Items(summary.TimedOut + summary.Cancelled)} did not finish"));
+            }
+            else if (summary.Outcome == JobOutcome.Failed && settings.MaxFailures is { } maxFailures && summary.Failed + summary.TimedOut > maxFailures)
+            {
+                context.Error.WriteLine(FailureLimitLine(summary, maxFailures, summary.Cancelled + report.NotRead));
             }
             else if (summary.Outcome == JobOutcome.Failed)
             {
@@ -106,6 +114,37 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
             CultureInfo.InvariantCulture,
             $"done: {Items(summary.Total)}, {summary.Succeeded} ok, {summary.Failed} failed, "
             + $"{summary.TimedOut} timed out, {summary.Cancelled} cancelled in {summary.WallTime.TotalSeconds:0.00} s ({ItemsPerSecond(summary):0.0} items/s)");
+    }
+
+    /// <summary>Formats the text line of a result, ending <c>(N attempts)</c> when its item ran more than once, or returns <see langword="null"/> for a success of a format that prints none.</summary>
+    public static string? TextLine<TIn, TOut>(ItemResult<TOut> result, TIn input, ItemFormat<TIn, TOut> format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        var line = result.Error is { } error ? ErrorLine(format.Label(input), error) : format.Line?.Invoke(input, result.Value!);
+        return line is not null && format.ShowsAttempts && result.Attempts > 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{line} ({result.Attempts} attempts)")
+            : line;
+    }
+
+    /// <summary>Formats the line on retries shown after the <c>done:</c> line, or returns <see langword="null"/> when no item was retried.</summary>
+    public static string? RetriesLine(JobSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return summary.Retries == 0
+            ? null
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"retries: {summary.Retries} ({summary.TimeoutRetries} after a time-out, {summary.CrashRetries} after a worker crash)");
+    }
+
+    /// <summary>Formats the error line of a job that <c>--max-failures</c> stopped; <paramref name="notRun"/> counts the items it cancelled and those it never read.</summary>
+    public static string FailureLimitLine(JobSummary summary, long maxFailures, long notRun)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var failed = summary.Failed + summary.TimedOut;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"grid: the job stopped early at its failure limit (--max-failures {maxFailures}): {Items(failed)} {(summary.TimedOut == 0 ? "failed" : "failed or timed out")}, {notRun} did not run");
     }
 
     /// <summary>Gets the items that ran (cancelled ones did not) per second of wall time, so that a cancelled job does not claim a huge rate.</summary>
@@ -151,6 +190,12 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
         catch (JobTimeoutException e)
         {
             return new JobReport(e.Summary ?? await TryGetSummaryAsync(job), Cancelled: false, TimedOut: true);
+        }
+        catch (TooManyFailuresException e)
+        {
+            // Every result the job had was written above; Finish says which limit stopped it.
+            var summary = e.Summary ?? await TryGetSummaryAsync(job);
+            return new JobReport(summary, Cancelled: false, TimedOut: false) { NotRead = Math.Max(0, inputs.Count - (summary?.Total ?? inputs.Count)) };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -205,15 +250,15 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
 
                 writer.WriteNumber("seconds", result.Duration.TotalSeconds);
                 writer.WriteString("worker", result.Worker);
+                if (format.ShowsAttempts)
+                {
+                    writer.WriteNumber("attempts", result.Attempts);
+                }
             });
         }
-        else if (result.Error is { } error)
+        else if (TextLine(result, input, format) is { } line)
         {
-            context.WriteLine(ErrorLine(format.Label(input), error), isError: true);
-        }
-        else if (format.Line is { } line)
-        {
-            context.WriteLine(line(input, result.Value!));
+            context.WriteLine(line, isError: !result.IsSuccess);
         }
     }
 
@@ -244,6 +289,13 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
         if (summary.Error is { } error)
         {
             writer.WriteString("error", error);
+        }
+
+        if (summary.Retries > 0)
+        {
+            writer.WriteNumber("retries", summary.Retries);
+            writer.WriteNumber("timeoutRetries", summary.TimeoutRetries);
+            writer.WriteNumber("crashRetries", summary.CrashRetries);
         }
 
         writer.WriteStartArray("workers");

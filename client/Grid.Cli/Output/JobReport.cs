@@ -8,6 +8,9 @@ namespace Grid.Cli.Output;
 /// <param name="TimedOut">Whether the job passed its time limit.</param>
 internal sealed record JobReport(JobSummary? Summary, bool Cancelled, bool TimedOut)
 {
+    /// <summary>Gets the input items the job never read because it stopped early (its summary counts only the items it read).</summary>
+    public long NotRead { get; init; }
+
     /// <summary>Gets the process exit code for this ending.</summary>
     public int ExitCode => Cancelled || Summary?.Outcome == JobOutcome.Cancelled
         ? ExitCodes.Cancelled

@@ -55,6 +55,28 @@ internal static class ValueParsers
         return null;
     };
 
+    /// <summary>Parses a whole number of at least 0 and at most <paramref name="max"/> (no limit when <see langword="null"/>), for limits where 0 means "none at all".</summary>
+    public static Func<ArgumentResult, long?> NonNegative(string option, long? max = null) => result =>
+    {
+        var text = SingleToken(result);
+        if (WholeNumber.TryParse(text, out var value) && value >= 0 && value <= (max ?? long.MaxValue))
+        {
+            return value;
+        }
+
+        result.AddError(max is null
+            ? $"{option} must be a whole number of at least 0; got '{text}'"
+            : $"{option} must be a whole number from 0 to {max}; got '{text}'");
+        return null;
+    };
+
+    /// <summary>Parses a whole number from 0 to <paramref name="max"/>, for small counts such as retries.</summary>
+    public static Func<ArgumentResult, int?> NonNegativeInt(string option, int max)
+    {
+        var parse = NonNegative(option, max);
+        return result => parse(result) is { } value ? (int)value : null;
+    }
+
     /// <summary>Parses a whole number of at least 1 that fits an <see cref="int"/>, and at most <paramref name="max"/> when given.</summary>
     public static Func<ArgumentResult, int?> PositiveInt(string option, int? max = null)
     {
@@ -80,21 +102,36 @@ internal static class ValueParsers
     public static Func<ArgumentResult, TimeSpan?> Seconds(string option) => result =>
     {
         var text = SingleToken(result);
+        if (TrySeconds(text, out var value, out var problem))
+        {
+            return value;
+        }
+
+        result.AddError($"{option} must be {problem}; got '{text}'");
+        return null;
+    };
+
+    /// <summary>Reads the value <see cref="Seconds"/> takes, or says what it must be instead (for example "a positive number of seconds").</summary>
+    public static bool TrySeconds(string text, out TimeSpan value, out string problem)
+    {
+        value = TimeSpan.Zero;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds) || seconds <= 0)
         {
-            result.AddError($"{option} must be a positive number of seconds; got '{text}'");
-            return null;
+            problem = "a positive number of seconds";
+            return false;
         }
 
         if (seconds > MaxSeconds)
         {
-            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option} must be at most {MaxSeconds} seconds (30 days); got '{text}'"));
-            return null;
+            problem = string.Create(CultureInfo.InvariantCulture, $"at most {MaxSeconds} seconds (30 days)");
+            return false;
         }
 
         // Below a millisecond a time limit cannot be kept; round it up rather than turn it into "no limit".
-        return TimeSpan.FromSeconds(Math.Max(seconds, 0.001));
-    };
+        value = TimeSpan.FromSeconds(Math.Max(seconds, 0.001));
+        problem = string.Empty;
+        return true;
+    }
 
     // Options of arity one always bring exactly one token to their parser.
     private static string SingleToken(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
