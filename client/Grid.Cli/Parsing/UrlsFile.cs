@@ -6,13 +6,14 @@ internal static class UrlsFile
     /// <summary>The longest line passed on whole, the silo's default URL limit; a longer line is cut one character past it, so that the silo reports it as too long.</summary>
     public const int MaxLineLength = 8192;
 
-    /// <summary>Yields the URL lines of <paramref name="path"/>, trimmed, in order.</summary>
+    /// <summary>Yields the URL lines of <paramref name="path"/>, trimmed, in order; lines end at <c>\n</c>, <c>\r\n</c> or a lone <c>\r</c>.</summary>
+    /// <remarks>A line whose text is over <see cref="MaxLineLength"/> characters comes as <see cref="BoundedLineReader"/> cuts it: one character longer than the limit, ending in text, so trimming it again cannot make a shorter URL.</remarks>
     public static IEnumerable<string> Read(string path)
     {
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        while (ReadLine(reader) is { } line)
+        var lines = new BoundedLineReader(reader, MaxLineLength);
+        while (lines.ReadLine() is { } text)
         {
-            var text = line.Trim();
             if (text.Length > 0 && !text.StartsWith('#'))
             {
                 yield return text;
@@ -30,28 +31,5 @@ internal static class UrlsFile
         }
 
         return count;
-    }
-
-    /// <summary>Reads one line, keeping at most <see cref="MaxLineLength"/> + 1 of its characters; <see langword="null"/> at the end of the file.</summary>
-    private static string? ReadLine(StreamReader reader)
-    {
-        var line = new System.Text.StringBuilder();
-        int c;
-        var any = false;
-        while ((c = reader.Read()) >= 0)
-        {
-            any = true;
-            if (c == '\n')
-            {
-                break;
-            }
-
-            if (c != '\r' && line.Length <= MaxLineLength)
-            {
-                line.Append((char)c);
-            }
-        }
-
-        return any ? line.ToString() : null;
     }
 }

@@ -6,6 +6,10 @@ namespace Grid.Kernels;
 /// <remarks>One token source serves the whole chunk and is reset between items, so a limit costs a timer update per item, not an allocation.</remarks>
 internal sealed class ItemLimits : IDisposable
 {
+    // The longest delay a cancellation timer takes (about 49.7 days): a longer limit (a silo takes any positive one, and a worker
+    // process any the silo sends) sets no timer, where CancelAfter would throw.
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly TimeSpan? _itemTimeout;
     private readonly TimeSpan? _jobTimeLeft;
     private readonly CancellationTokenSource? _deadline;
@@ -16,7 +20,7 @@ internal sealed class ItemLimits : IDisposable
     {
         _itemTimeout = itemTimeout;
         _jobTimeLeft = jobTimeLeft;
-        if (jobTimeLeft is { } left)
+        if (jobTimeLeft is { } left && left <= LongestTimer)
         {
             _deadline = CancellationTokenSource.CreateLinkedTokenSource(jobToken);
             _deadline.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
@@ -50,7 +54,7 @@ internal sealed class ItemLimits : IDisposable
     /// <summary>Returns the token the kernel gets for the next item.</summary>
     public CancellationToken BeginItem()
     {
-        if (_itemTimeout is not { } timeout)
+        if (_itemTimeout is not { } timeout || timeout > LongestTimer)
         {
             return _chunkToken;
         }

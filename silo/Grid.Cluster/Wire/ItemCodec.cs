@@ -19,8 +19,9 @@ internal static class ItemCodec
         {
             return JsonSerializer.Deserialize(json, type, Options);
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // Not only JSON errors: the type's own constructor or setters may refuse what the bytes say.
             throw new WireFormatException($"The value is not JSON of {type.FullName}: {exception.Message}", exception);
         }
     }
@@ -33,8 +34,9 @@ internal static class ItemCodec
         {
             items = (Array?)JsonSerializer.Deserialize(json, elementType.MakeArrayType(), Options);
         }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // Not only JSON errors: the item type's own constructor or setters may refuse what the bytes say.
             throw new WireFormatException($"The items are not a JSON array of {elementType.FullName}: {exception.Message}", exception);
         }
 

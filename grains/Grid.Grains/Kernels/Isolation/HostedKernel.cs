@@ -30,8 +30,9 @@ internal sealed class HostedKernel<TIn, TOut>(string name, IKernel<TIn, TOut> ke
         {
             input = JsonSerializer.Deserialize<TIn>(json, ItemJson.Options)!;
         }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // Not only JSON errors: the input type's own constructor or setters may refuse what the bytes say.
             return new ItemError(ItemStatus.Failed, exception.GetType().FullName!, $"The input is not JSON of {typeof(TIn).FullName}, which kernel '{name}' takes: {exception.Message}");
         }
 

@@ -102,10 +102,15 @@ internal static class KernelHost
             runner.Join();
             return 0;
         }
-        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or IOException)
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or IOException or FormatException)
         {
             log.WriteLine($"grid-kernel-host: the silo's frames could not be read: {exception.Message}");
             return MalformedInput;
+        }
+        finally
+        {
+            // However the frames end, the kernel thread ends after the chunks it has.
+            chunks.CompleteAdding();
         }
     }
 
