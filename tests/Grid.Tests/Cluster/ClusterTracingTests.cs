@@ -41,10 +41,17 @@ public sealed class ClusterTracingTests(BrokerFixture broker)
         var map = Assert.Single(clientSpans, s => s.OperationName.StartsWith("grid.map", StringComparison.Ordinal) && Equals(s.GetTagItem(GridTags.JobId), jobId));
         var traceId = map.TraceId.ToHexString();
 
+        // Each silo exports in batches of its own, so wait until every span the test looks at has arrived.
         var spans = await receiver.WaitForSpansAsync(
-            all => all.Any(s => s.TraceId == traceId && s.Name.StartsWith("grid.job", StringComparison.Ordinal))
-                && all.Any(s => s.TraceId == traceId && s.Name.StartsWith("grid.kernel", StringComparison.Ordinal)),
-            $"the job span and a kernel span of job {jobId} in the client's trace {traceId}");
+            all =>
+            {
+                var inTrace = all.Where(s => s.TraceId == traceId).ToList();
+                var ids = inTrace.Select(s => s.SpanId).ToHashSet();
+                var work = inTrace.Where(s => s.Name.StartsWith("grid.work", StringComparison.Ordinal)).ToList();
+                return new[] { "grid.claim", "grid.job", "grid.kernel" }.All(name => inTrace.Any(s => s.Name.StartsWith(name, StringComparison.Ordinal)))
+                    && work.Count > 0 && work.All(w => ids.Contains(w.ParentSpanId));
+            },
+            $"the claim, job, work and kernel spans of job {jobId} in the client's trace {traceId}");
         var trace = spans.Where(s => s.TraceId == traceId).ToList();
 
         // The job's silo continued the client's span: its claim span's parent is the map span the client sent the job under.

@@ -385,10 +385,11 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
                 _outputs[position] = JsonSerializer.Deserialize<TOut>(json, ItemJson.Options)!;
                 _succeeded++;
             }
-            catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
+                // Bytes from another process: malformed JSON, or a value whose type's constructor refuses it, fails only this item.
                 Fail(position, new ItemError(ItemStatus.Failed, exception.GetType().FullName!,
-                    $"Kernel '{_runner.Info.Name}''s value for the item is not JSON of {typeof(TOut).FullName}: {exception.Message}"));
+                    $"Kernel '{_runner.Info.Name}''s value for the item could not be read as {typeof(TOut).FullName}: {exception.Message}"));
             }
         }
 
