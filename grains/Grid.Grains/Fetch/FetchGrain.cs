@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Grid.Diagnostics;
 using Grid.Jobs;
 using Grid.Monitoring;
@@ -14,109 +13,60 @@ namespace Grid.Fetch;
 /// </remarks>
 [Reentrant]
 internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runner, IGrainRuntime runtime, JobMonitor monitor, ILogger<FetchGrain> logger)
-    : Grain, IFetchGrain
+    : StreamingJobGrain(runtime, monitor), IFetchGrain
 {
-    private readonly JobResults _results = new();
     private readonly Dictionary<string, HostQueue> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<HostQueue> _ready = new();
     private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
-    private JobSpec? _spec;
     private FetchJob? _job;
     private string _worker = "fetch";
-    private IDisposable? _timeoutTimer;
-    private Activity? _activity;
-    private long _startedAt;
-    private TimeSpan _wallTime;
     private TimeSpan _busy;
     private int _concurrency;
     private int _perHost;
     private int _maxInFlight;
     private long _queued;
     private int _running;
-    private long _read;
     private long _nextChunkId;
-    private long _succeeded;
-    private long _failed;
-    private long _timedOut;
-    private long _cancelled;
-    private bool _inputComplete;
-    private bool _finished;
-    private JobOutcome? _stopOutcome;
-    private string? _error;
 
-    /// <summary>Gets whether idle collection may take the job: not while requests run outside any turn, nor while a client reads its results.</summary>
-    protected override bool CanBeCollected => _spec is null || (_finished && !_results.ReaderOpen);
+    /// <summary>Gets whether requests wait for their turn or are in flight.</summary>
+    protected override bool HasWork => _queued > 0 || _running > 0;
 
-    public Task StartAsync(JobSpec spec)
+    public override Task StartAsync(JobSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (_spec is not null)
-        {
-            throw new GridException($"Job {spec.JobId} has already been started.");
-        }
-
+        ThrowIfStarted(spec);
         var job = Check(spec);
-        _spec = spec;
-        _worker = $"{runtime.SiloName}/{spec.Kernel}";
+        _worker = $"{Runtime.SiloName}/{spec.Kernel}";
         var settings = job.Settings;
         _concurrency = settings.MaxConcurrency;
         _perHost = settings.MaxPerHost > 0 ? Math.Min(settings.MaxPerHost, _concurrency) : _concurrency;
         // By default room for a few rounds of requests plus two of the client's largest batches (4,096), so that the next batch is
         // taken while requests still run, never only once the job has drained.
         _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : (4 * _concurrency) + 8192;
-        _startedAt = runtime.TimeProvider.GetTimestamp();
-        if (spec.JobTimeout is { } timeout)
-        {
-            _timeoutTimer = RegisterTimer(OnTimeoutAsync, timeout);
-        }
-
-        _activity = GridDiagnostics.StartDetached(GridDiagnostics.Jobs, $"grid.job {spec.Kernel}", ActivityKind.Internal, Activity.Current?.Context ?? default);
-        _activity?.SetTag(GridTags.JobId, spec.JobId.ToString());
-        _activity?.SetTag(GridTags.Kernel, spec.Kernel);
-        _activity?.SetTag(GridTags.Silo, runtime.SiloName);
-        _job = new FetchJob(spec, settings, job.SaveFolder, job.UploadFolder, _activity?.Context ?? default);
-        monitor.JobStarted(spec.JobId, spec.Kernel, _concurrency);
+        Begin(spec, _concurrency);
+        _job = new FetchJob(spec, settings, job.SaveFolder, job.UploadFolder, JobActivity?.Context ?? default);
         LogJobStarted(logger, spec.JobId, spec.Kernel, _concurrency, _perHost);
         return Task.CompletedTask;
     }
 
-    public async Task PushAsync(InputBatch batch, CancellationToken cancellationToken)
+    public override async Task PushAsync(InputBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var spec = Started();
-        if (_inputComplete)
-        {
-            if (_stopOutcome is not null)
-            {
-                return;
-            }
-
-            throw new GridException($"Job {spec.JobId} was told its input had ended; no more items can be added.");
-        }
-
-        if (batch.StartIndex != _read)
-        {
-            throw new GridException($"Job {spec.JobId} expected the batch starting at item {_read}, but got one starting at item {batch.StartIndex}.");
-        }
-
         if (batch.Items is not string[] items)
         {
             throw new GridException($"Job {spec.JobId} takes strings (URLs or file paths), but was sent {batch.Items.GetType().GetElementType()?.Name} items.");
         }
 
-        // Wait for room before taking the batch, so the job never holds more than MaxInFlight items (a larger batch waits for an empty job).
-        await _results.WaitForRoomAsync(_read, items.Length, _maxInFlight, () => _stopOutcome is not null, cancellationToken);
-
-        if (_stopOutcome is not null)
+        if (!await AdmitAsync(batch, _maxInFlight, cancellationToken))
         {
             return;
         }
 
-        var dispatched = runtime.TimeProvider.GetUtcNow();
+        var dispatched = Runtime.TimeProvider.GetUtcNow();
         foreach (var input in items)
         {
-            var index = _read++;
+            var index = Read++;
             var (item, refused) = FetchAdmission.Admit(_job!, policy, index, input);
             if (refused is not null)
             {
@@ -128,50 +78,15 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
             }
         }
 
-        monitor.ItemsRead(spec.JobId, _read);
+        Monitor.ItemsRead(spec.JobId, Read);
         Dispatch();
-    }
-
-    public Task CompleteInputsAsync(string? inputError)
-    {
-        Started();
-        if (!_inputComplete)
-        {
-            _inputComplete = true;
-            _error ??= inputError;
-            monitor.InputEnded(_spec!.JobId);
-            FinishIfDone();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public IAsyncEnumerable<ChunkResult> ReadResultsAsync(CancellationToken cancellationToken) => _results.ReadAsync(Started().JobId, cancellationToken);
-
-    public Task CancelAsync(string reason)
-    {
-        Stop(JobOutcome.Cancelled, string.IsNullOrWhiteSpace(reason) ? "The job was cancelled." : reason);
-        return Task.CompletedTask;
-    }
-
-    public Task<JobSummary> GetSummaryAsync()
-    {
-        var spec = Started();
-        if (_finished && _results.AllRead)
-        {
-            DeactivateOnIdle();
-        }
-
-        return Task.FromResult(Summarize(spec));
     }
 
     public override Task OnDeactivateAsync(CancellationToken cancellationToken)
     {
-        GridDiagnostics.StopDetached(_activity);
-        _timeoutTimer?.Dispose();
         _stop.Cancel();
         _stop.Dispose();
-        return Task.CompletedTask;
+        return base.OnDeactivateAsync(cancellationToken);
     }
 
     /// <summary>Checks the job's kind, item types and settings against the silo's policy; throws naming what is wrong.</summary>
@@ -185,12 +100,6 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
         if (spec.InputType != typeof(string) || spec.OutputType != typeof(FetchResult))
         {
             throw new GridException($"A {spec.Kernel} job takes string items and gives {nameof(FetchResult)} values; it was asked for {spec.InputType.Name} -> {spec.OutputType.Name}.");
-        }
-
-        TimeLimit.ThrowIfNotPositive(spec.JobTimeout, nameof(JobSpec.JobTimeout));
-        if (spec.MaxInFlight < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxInFlight, "MaxInFlight must be 0 (automatic) or positive.");
         }
 
         var settings = spec.Fetch ?? new FetchJobSettings();
@@ -254,8 +163,6 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
         return folder;
     }
 
-    private JobSpec Started() => _spec ?? throw new GridException($"Job {GrainId.Key} has not been started; call StartAsync first.");
-
     private void Enqueue(FetchItem item)
     {
         if (!_hosts.TryGetValue(item.HostKey, out var host))
@@ -280,7 +187,7 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
     /// <summary>Starts requests while the job is under its concurrency and a host under its limit has one waiting, taking hosts in turn.</summary>
     private void Dispatch()
     {
-        if (_stopOutcome is not null)
+        if (StopOutcome is not null)
         {
             DropQueued();
             return;
@@ -300,7 +207,7 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
 
     private async Task RunAsync(FetchItem item, HostQueue host)
     {
-        var dispatched = runtime.TimeProvider.GetUtcNow();
+        var dispatched = Runtime.TimeProvider.GetUtcNow();
         var job = _job!;
         var token = _stop.Token;
         FetchResult result;
@@ -334,14 +241,14 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
 
     private void Record(long index, FetchResult result, DateTimeOffset dispatched)
     {
-        var spec = _spec!;
+        var spec = Started();
         var error = result.Error;
         switch (error?.Status)
         {
-            case null: _succeeded++; break;
-            case ItemStatus.TimedOut: _timedOut++; break;
-            case ItemStatus.Cancelled: _cancelled++; break;
-            default: _failed++; break;
+            case null: Count(1, 0, 0, 0); break;
+            case ItemStatus.TimedOut: Count(0, 0, 1, 0); break;
+            case ItemStatus.Cancelled: Count(0, 0, 0, 1); break;
+            default: Count(0, 1, 0, 0); break;
         }
 
         if (result.Reason is { } reason)
@@ -354,81 +261,40 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
         {
             Started = dispatched,
         };
-        monitor.ChunkFinished(spec.JobId, chunk, dispatched);
-        _results.Add(chunk, spec.Ordered);
+        Monitor.ChunkFinished(spec.JobId, chunk, dispatched);
+        Results.Add(chunk, spec.Ordered);
     }
 
-    private void FinishIfDone()
+    protected override JobSummary Summarize(JobSpec spec)
     {
-        if (_finished || !_inputComplete || _queued > 0 || _running > 0)
+        var requests = Succeeded + Failed + TimedOut + Cancelled;
+        return new JobSummary(spec.JobId, spec.Kernel, Outcome, Read, Succeeded, Failed, TimedOut, Cancelled, WallTime, requests > 0 ? [new WorkerUsage(_worker, requests, requests, _busy)] : [])
         {
-            return;
-        }
-
-        _finished = true;
-        _wallTime = runtime.TimeProvider.GetElapsedTime(_startedAt);
-        _timeoutTimer?.Dispose();
-        var summary = Summarize(_spec!);
-        monitor.JobFinished(summary);
-        JobResults.EndActivity(_activity, summary);
-        _activity = null;
-        _results.Complete(cancelled: _stopOutcome == JobOutcome.Cancelled);
-        if (_stopOutcome == JobOutcome.Cancelled)
-        {
-            DeactivateOnIdle();
-        }
-
-        LogJobFinished(logger, _spec!.JobId, summary.Outcome, _read, _succeeded, _read - _succeeded, _wallTime.TotalSeconds);
-    }
-
-    private JobSummary Summarize(JobSpec spec)
-    {
-        var wall = _finished ? _wallTime : runtime.TimeProvider.GetElapsedTime(_startedAt);
-        var outcome = _stopOutcome ?? (_error is not null ? JobOutcome.Failed : JobOutcome.Completed);
-        var requests = _succeeded + _failed + _timedOut + _cancelled;
-        return new JobSummary(spec.JobId, spec.Kernel, outcome, _read, _succeeded, _failed, _timedOut, _cancelled, wall, requests > 0 ? [new WorkerUsage(_worker, requests, requests, _busy)] : [])
-        {
-            Error = _error,
+            Error = Error,
             FailureReasons = new Dictionary<string, long>(_reasons, StringComparer.Ordinal),
         };
     }
 
-    private Task OnTimeoutAsync()
+    /// <summary>Called once when the job stops early: requests in flight are aborted and waiting ones end with the reason.</summary>
+    protected override void OnStopping(JobOutcome outcome)
     {
-        if (!_finished)
-        {
-            Stop(JobOutcome.TimedOut, $"The job passed its time limit of {_spec!.JobTimeout}.");
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Stops the job early: no more input is taken, waiting requests get results saying why, and requests in flight are aborted.</summary>
-    private void Stop(JobOutcome outcome, string reason)
-    {
-        if (_spec is null || _finished || _stopOutcome is not null)
-        {
-            return;
-        }
-
-        _stopOutcome = outcome;
-        _error = reason;
-        _inputComplete = true;
+        var spec = Started();
         _job!.Stopped(outcome == JobOutcome.TimedOut
-            ? new FetchJob.StopInfo(ItemStatus.TimedOut, FetchReasons.JobTimeout, $"The job's time limit of {_spec.JobTimeout} passed while the request ran.")
+            ? new FetchJob.StopInfo(ItemStatus.TimedOut, FetchReasons.JobTimeout, $"The job's time limit of {spec.JobTimeout} passed while the request ran.")
             : new FetchJob.StopInfo(ItemStatus.Cancelled, FetchReasons.Cancelled, "The job was cancelled while the request ran."));
         _stop.Cancel();
         DropQueued();
-        _results.SignalRoom();
-        FinishIfDone();
     }
+
+    protected override void LogFinished(JobSummary summary)
+        => LogJobFinished(logger, summary.JobId, summary.Outcome, summary.Total, summary.Succeeded, summary.Total - summary.Succeeded, summary.WallTime.TotalSeconds);
 
     private void DropQueued()
     {
-        var (reason, message) = _stopOutcome == JobOutcome.TimedOut
+        var (reason, message) = StopOutcome == JobOutcome.TimedOut
             ? (FetchReasons.JobTimeout, "The job's time limit passed before the request was made.")
             : (FetchReasons.Cancelled, "The job was cancelled before the request was made.");
-        var now = runtime.TimeProvider.GetUtcNow();
+        var now = Runtime.TimeProvider.GetUtcNow();
         foreach (var host in _hosts.Values)
         {
             while (host.Waiting.TryDequeue(out var item))

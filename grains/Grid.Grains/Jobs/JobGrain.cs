@@ -20,11 +20,10 @@ internal sealed partial class JobGrain(
     JobMonitor monitor,
     IOptions<JobOptions> options,
     ILogger<JobGrain> logger)
-    : Grain, IJobGrain
+    : StreamingJobGrain(runtime, monitor)
 {
     private readonly JobOptions _options = options.Value;
     private readonly Queue<Array> _pending = new();
-    private readonly JobResults _results = new();
     private readonly Dictionary<string, WorkerUsage> _usage = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cancellation = new();
     private readonly Queue<(Chunk Chunk, int Attempt, ChunkResult Last)> _retryReady = new();
@@ -34,50 +33,25 @@ internal sealed partial class JobGrain(
     private long _retries;
     private long _timeoutRetries;
     private long _crashRetries;
-    private JobSpec? _spec;
     private ChunkSizer? _sizer;
-    private IDisposable? _timeoutTimer;
-    private Activity? _activity;
     private DateTimeOffset? _deadline;
-    private long _startedAt;
-    private TimeSpan _wallTime;
     private int _workers;
     private int _maxInFlight;
     private int _maxChunkSize;
     private long _pendingCount;
     private int _headOffset;
-    private long _read;
     private long _nextChunkId;
     private int _chunksInFlight;
-    private long _succeeded;
-    private long _failed;
-    private long _timedOut;
-    private long _cancelled;
-    private bool _inputComplete;
-    private bool _finished;
-    private JobOutcome? _stopOutcome;
-    private string? _error;
 
-    /// <summary>Gets whether idle collection may take the job: not while its chunks run outside any turn, nor while a client still reads its results.</summary>
-    protected override bool CanBeCollected => _spec is null || (_finished && !_results.ReaderOpen);
+    /// <summary>Gets whether items wait for a worker, run, or wait to run again.</summary>
+    protected override bool HasWork => _pendingCount > 0 || _chunksInFlight > 0 || _retriesWaiting > 0 || _retryReady.Count > 0;
 
-    public Task StartAsync(JobSpec spec)
+    public override Task StartAsync(JobSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (_spec is not null)
-        {
-            throw new GridException($"Job {spec.JobId} has already been started.");
-        }
-
+        ThrowIfStarted(spec);
         TimeLimit.ThrowIfNotPositive(spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
         TimeLimit.ThrowIfNotPositive(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout));
         TimeLimit.ThrowIfHardBelowSoft(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout), spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
-        TimeLimit.ThrowIfNotPositive(spec.JobTimeout, nameof(JobSpec.JobTimeout));
-        if (spec.MaxInFlight < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxInFlight, "MaxInFlight must be 0 (automatic) or positive.");
-        }
-
         if (spec.MaxFailures < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxFailures, $"MaxFailures must be 0 or more, or null for no limit; got {spec.MaxFailures}.");
@@ -86,52 +60,20 @@ internal sealed partial class JobGrain(
         spec.Retry?.Validate(nameof(JobSpec.Retry));
         var runner = kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
         TimeLimit.ThrowIfHardBelowSoft(runner.Options.HardTimeout, $"Kernel '{spec.Kernel}''s hard time limit", spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
-        _spec = spec;
         _retry = (spec.Retry ?? kernels.GetRetry(spec.Kernel)) is { MaxAttempts: > 1 } retry ? new RetryRules(retry) : null;
         _workers = Math.Max(1, dispatcher.WorkerSlots);
         _sizer = new ChunkSizer(_options.TargetChunkDuration, _options.MaxChunkSize);
         _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : _options.DefaultMaxInFlight;
         _maxChunkSize = Math.Max(1, _maxInFlight / (_workers * _options.ChunksPerWorker));
-        _startedAt = runtime.TimeProvider.GetTimestamp();
-        if (spec.JobTimeout is { } timeout)
-        {
-            _deadline = runtime.TimeProvider.GetUtcNow() + timeout;
-            _timeoutTimer = RegisterTimer(OnTimeoutAsync, timeout);
-        }
-
-        _activity = GridDiagnostics.StartDetached(GridDiagnostics.Jobs, $"grid.job {spec.Kernel}", ActivityKind.Internal, Activity.Current?.Context ?? default);
-        _activity?.SetTag(GridTags.JobId, spec.JobId.ToString());
-        _activity?.SetTag(GridTags.Kernel, spec.Kernel);
-        _activity?.SetTag(GridTags.Silo, runtime.SiloName);
-        monitor.JobStarted(spec.JobId, spec.Kernel, _workers);
+        _deadline = spec.JobTimeout is { } timeout ? Runtime.TimeProvider.GetUtcNow() + timeout : null;
+        Begin(spec, _workers);
         LogJobStarted(logger, spec.JobId, spec.Kernel, _workers);
         return Task.CompletedTask;
     }
 
-    public async Task PushAsync(InputBatch batch, CancellationToken cancellationToken)
+    public override async Task PushAsync(InputBatch batch, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        var spec = Started();
-        if (_inputComplete)
-        {
-            // The job was stopped (cancelled or out of time) while the client was still sending: the batch is not part of it.
-            if (_stopOutcome is not null)
-            {
-                return;
-            }
-
-            throw new GridException($"Job {spec.JobId} was told its input had ended; no more items can be added.");
-        }
-
-        if (batch.StartIndex != _read)
-        {
-            throw new GridException($"Job {spec.JobId} expected the batch starting at item {_read}, but got one starting at item {batch.StartIndex}.");
-        }
-
-        // Wait for room before taking the batch, so the job never holds more than MaxInFlight items (a larger batch waits for an empty job).
-        await _results.WaitForRoomAsync(_read, batch.Items.Length, _maxInFlight, () => _stopOutcome is not null, cancellationToken);
-
-        if (_stopOutcome is not null)
+        if (!await AdmitAsync(batch, _maxInFlight, cancellationToken))
         {
             return;
         }
@@ -140,64 +82,27 @@ internal sealed partial class JobGrain(
         {
             _pending.Enqueue(batch.Items);
             _pendingCount += batch.Items.Length;
-            _read += batch.Items.Length;
-            monitor.ItemsRead(spec.JobId, _read);
+            Read += batch.Items.Length;
+            Monitor.ItemsRead(Started().JobId, Read);
             Dispatch();
         }
     }
 
-    public Task CompleteInputsAsync(string? inputError)
+    protected override JobSummary Summarize(JobSpec spec)
     {
-        Started();
-        if (!_inputComplete)
-        {
-            _inputComplete = true;
-            _error ??= inputError;
-            monitor.InputEnded(_spec!.JobId);
-            Dispatch();
-            FinishIfDone();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public IAsyncEnumerable<ChunkResult> ReadResultsAsync(CancellationToken cancellationToken) => _results.ReadAsync(Started().JobId, cancellationToken);
-
-    public Task CancelAsync(string reason)
-    {
-        Stop(JobOutcome.Cancelled, string.IsNullOrWhiteSpace(reason) ? "The job was cancelled." : reason);
-        return Task.CompletedTask;
-    }
-
-    public Task<JobSummary> GetSummaryAsync()
-    {
-        var spec = Started();
-        if (_finished && _results.AllRead)
-        {
-            // The job has ended and its results are all read: nothing more will be asked of this activation.
-            DeactivateOnIdle();
-        }
-
-        return Task.FromResult(Summarize(spec));
-    }
-
-    private JobSummary Summarize(JobSpec spec)
-    {
-        var wall = _finished ? _wallTime : runtime.TimeProvider.GetElapsedTime(_startedAt);
-        var outcome = _stopOutcome ?? (_error is not null ? JobOutcome.Failed : JobOutcome.Completed);
         return new JobSummary(
             spec.JobId,
             spec.Kernel,
-            outcome,
-            _read,
-            _succeeded,
-            _failed,
-            _timedOut,
-            _cancelled,
-            wall,
+            Outcome,
+            Read,
+            Succeeded,
+            Failed,
+            TimedOut,
+            Cancelled,
+            WallTime,
             [.. _usage.Values.OrderByDescending(u => u.Busy)])
         {
-            Error = _error,
+            Error = Error,
             Retries = _retries,
             TimeoutRetries = _timeoutRetries,
             CrashRetries = _crashRetries,
@@ -206,14 +111,28 @@ internal sealed partial class JobGrain(
 
     public override Task OnDeactivateAsync(CancellationToken cancellationToken)
     {
-        GridDiagnostics.StopDetached(_activity);
-        _timeoutTimer?.Dispose();
         _cancellation.Dispose();
         _retryWait.Dispose();
-        return Task.CompletedTask;
+        return base.OnDeactivateAsync(cancellationToken);
     }
 
-    private JobSpec Started() => _spec ?? throw new GridException($"Job {GrainId.Key} has not been started; call StartAsync first.");
+    /// <summary>Called once when the input has ended: the last, smaller chunks can go.</summary>
+    protected override void OnInputComplete() => Dispatch();
+
+    /// <summary>Called once when the job stops early: running kernels see their token on cancellation, and waiting items (and items waiting to run again) end.</summary>
+    protected override void OnStopping(JobOutcome outcome)
+    {
+        if (outcome == JobOutcome.Cancelled)
+        {
+            _cancellation.Cancel();
+        }
+
+        _retryWait.Cancel();
+        DropPending();
+    }
+
+    protected override void LogFinished(JobSummary summary)
+        => LogJobFinished(logger, summary.JobId, summary.Outcome, summary.Total, summary.Succeeded, summary.Total - summary.Succeeded, summary.WallTime.TotalSeconds);
 
     /// <summary>Sends chunks while there are items to run (retries first) and a worker without a chunk waiting.</summary>
     private void Dispatch()
@@ -222,7 +141,7 @@ internal sealed partial class JobGrain(
         var capacity = _workers * _options.ChunksPerWorker;
         while (_retryReady.Count > 0 || _pendingCount > 0)
         {
-            if (_stopOutcome is not null)
+            if (StopOutcome is not null)
             {
                 DropPending();
                 return;
@@ -240,11 +159,11 @@ internal sealed partial class JobGrain(
             }
 
             // A chunk is also capped by the job's share of MaxInFlight, so the items held stay within it.
-            var size = Math.Min(_sizer!.Next(_inputComplete ? _pendingCount : null, _workers), _maxChunkSize);
+            var size = Math.Min(_sizer!.Next(InputComplete ? _pendingCount : null, _workers), _maxChunkSize);
             if (size > _pendingCount)
             {
                 // Wait for more input to fill the chunk, unless a worker would sit idle meanwhile.
-                if (!_inputComplete && _chunksInFlight >= _workers)
+                if (!InputComplete && _chunksInFlight >= _workers)
                 {
                     return;
                 }
@@ -252,7 +171,7 @@ internal sealed partial class JobGrain(
                 size = (int)_pendingCount;
             }
 
-            var startIndex = _read - _pendingCount;
+            var startIndex = Read - _pendingCount;
             Send(new Chunk(spec.JobId, _nextChunkId++, startIndex, spec.Kernel, Take(size, spec.InputType))
             {
                 ItemTimeout = spec.ItemTimeout,
@@ -267,7 +186,7 @@ internal sealed partial class JobGrain(
         _chunksInFlight++;
 
         // The chunk's span parents the worker's: make it current just while the call to the worker is made.
-        var chunkActivity = _activity is null ? null : GridDiagnostics.StartDetached(GridDiagnostics.Jobs, "grid.chunk", ActivityKind.Internal, _activity.Context);
+        var chunkActivity = JobActivity is null ? null : GridDiagnostics.StartDetached(GridDiagnostics.Jobs, "grid.chunk", ActivityKind.Internal, JobActivity.Context);
         var previous = Activity.Current;
         if (chunkActivity is not null)
         {
@@ -282,7 +201,7 @@ internal sealed partial class JobGrain(
 
     private async Task RunChunkAsync(Chunk chunk, int attempt, Activity? activity)
     {
-        var dispatched = runtime.TimeProvider.GetUtcNow();
+        var dispatched = Runtime.TimeProvider.GetUtcNow();
         ChunkResult result;
         try
         {
@@ -346,7 +265,7 @@ internal sealed partial class JobGrain(
     }
 
     private bool MayRetry(RetryRules retry, int attempt)
-        => attempt < retry.Policy.MaxAttempts && _stopOutcome is null && (_deadline is not { } deadline || runtime.TimeProvider.GetUtcNow() < deadline);
+        => attempt < retry.Policy.MaxAttempts && StopOutcome is null && (_deadline is not { } deadline || Runtime.TimeProvider.GetUtcNow() < deadline);
 
     /// <summary>Runs the items of <paramref name="last"/> (from <paramref name="offset"/> in <paramref name="chunk"/>) again as a chunk of their own, with their indices, once the backoff before <paramref name="attempt"/> has passed.</summary>
     private void RetryLater(Chunk chunk, int offset, ChunkResult last, int attempt)
@@ -372,7 +291,7 @@ internal sealed partial class JobGrain(
     {
         try
         {
-            await Task.Delay(_retry!.Policy.DelayBefore(attempt), runtime.TimeProvider, _retryWait.Token);
+            await Task.Delay(_retry!.Policy.DelayBefore(attempt), Runtime.TimeProvider, _retryWait.Token);
         }
         catch (OperationCanceledException)
         {
@@ -380,9 +299,9 @@ internal sealed partial class JobGrain(
         }
 
         _retriesWaiting--;
-        if (_stopOutcome is not null)
+        if (StopOutcome is not null)
         {
-            Record(last, runtime.TimeProvider.GetUtcNow());
+            Record(last, Runtime.TimeProvider.GetUtcNow());
             FinishIfDone();
             return;
         }
@@ -394,16 +313,16 @@ internal sealed partial class JobGrain(
     /// <summary>Stops the job once more items have finally failed than the client's <see cref="JobSpec.MaxFailures"/> allows.</summary>
     private void StopIfTooManyFailures()
     {
-        if (_spec!.MaxFailures is { } max && _failed + _timedOut > max)
+        if (Started().MaxFailures is { } max && Failed + TimedOut > max)
         {
-            Stop(JobOutcome.Failed, $"More items failed ({_failed + _timedOut}) than MaxFailures ({max}) allows, so the job stopped early.");
+            Stop(JobOutcome.Failed, $"More items failed ({Failed + TimedOut}) than MaxFailures ({max}) allows, so the job stopped early.");
         }
     }
 
     private void EndChunkActivity(Activity? activity, ChunkResult result, DateTimeOffset dispatched)
     {
         var queueWait = result.Started > dispatched ? result.Started - dispatched : TimeSpan.Zero;
-        var kernel = new KeyValuePair<string, object?>(GridTags.Kernel, _spec!.Kernel);
+        var kernel = new KeyValuePair<string, object?>(GridTags.Kernel, Started().Kernel);
         GridDiagnostics.ChunkDuration.Record(result.Busy.TotalSeconds, kernel);
         GridDiagnostics.ChunkQueueWait.Record(queueWait.TotalSeconds, kernel);
         if (activity is null)
@@ -432,92 +351,34 @@ internal sealed partial class JobGrain(
     /// <summary>Counts and delivers items that have their final outcome.</summary>
     private void Record(ChunkResult result, DateTimeOffset dispatched)
     {
-        monitor.ChunkFinished(result.JobId, result, dispatched);
+        Monitor.ChunkFinished(result.JobId, result, dispatched);
         var (ok, failed, timedOut, cancelled) = result.CountByStatus();
-        _succeeded += ok;
-        _failed += failed;
-        _timedOut += timedOut;
-        _cancelled += cancelled;
+        Count(ok, failed, timedOut, cancelled);
 
-        _results.Add(result, Started().Ordered);
-    }
-
-    private void FinishIfDone()
-    {
-        if (_finished || !_inputComplete || _pendingCount > 0 || _chunksInFlight > 0 || _retriesWaiting > 0 || _retryReady.Count > 0)
-        {
-            return;
-        }
-
-        _finished = true;
-        _wallTime = runtime.TimeProvider.GetElapsedTime(_startedAt);
-        _timeoutTimer?.Dispose();
-        var summary = Summarize(_spec!);
-        monitor.JobFinished(summary);
-        JobResults.EndActivity(_activity, summary);
-        _activity = null;
-        _results.Complete(cancelled: _stopOutcome == JobOutcome.Cancelled);
-        if (_stopOutcome == JobOutcome.Cancelled)
-        {
-            DeactivateOnIdle();
-        }
-
-        LogJobFinished(logger, _spec!.JobId, _stopOutcome ?? JobOutcome.Completed, _read, _succeeded, _failed + _timedOut + _cancelled, _wallTime.TotalSeconds);
-    }
-
-    private Task OnTimeoutAsync()
-    {
-        if (!_finished)
-        {
-            Stop(JobOutcome.TimedOut, $"The job passed its time limit of {_spec!.JobTimeout}.");
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Stops the job early: no more input is taken, items not yet sent get results saying why, and running items see their token (on cancellation) or their deadline (on time-out).</summary>
-    private void Stop(JobOutcome outcome, string reason)
-    {
-        if (_spec is null || _finished || _stopOutcome is not null)
-        {
-            return;
-        }
-
-        _stopOutcome = outcome;
-        _error = reason;
-        _inputComplete = true;
-        if (outcome == JobOutcome.Cancelled)
-        {
-            _cancellation.Cancel();
-        }
-
-        _retryWait.Cancel();
-        DropPending();
-        _results.SignalRoom();
-        FinishIfDone();
+        Results.Add(result, Started().Ordered);
     }
 
     private void DropPending()
     {
         var spec = Started();
-        var error = _stopOutcome switch
+        var error = StopOutcome switch
         {
             JobOutcome.TimedOut => new ItemError(ItemStatus.Cancelled, typeof(TimeoutException).FullName!, "The job's time limit passed before the item ran."),
-            JobOutcome.Failed => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, $"The job stopped before the item ran: {_error}"),
+            JobOutcome.Failed => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, $"The job stopped before the item ran: {Error}"),
             _ => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, "The job was cancelled before the item ran."),
         };
 
         // Items that were to run again end with their last attempt's outcome.
         while (_retryReady.TryDequeue(out var retry))
         {
-            Record(retry.Last, runtime.TimeProvider.GetUtcNow());
+            Record(retry.Last, Runtime.TimeProvider.GetUtcNow());
         }
 
         while (_pendingCount > 0)
         {
             var size = (int)Math.Min(_pendingCount, _options.MaxChunkSize);
-            var chunk = new Chunk(spec.JobId, _nextChunkId++, _read - _pendingCount, spec.Kernel, Take(size, spec.InputType));
-            Record(ChunkResult.NotRun(chunk, error, worker: "none"), runtime.TimeProvider.GetUtcNow());
+            var chunk = new Chunk(spec.JobId, _nextChunkId++, Read - _pendingCount, spec.Kernel, Take(size, spec.InputType));
+            Record(ChunkResult.NotRun(chunk, error, worker: "none"), Runtime.TimeProvider.GetUtcNow());
         }
     }
 
