@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Runs the local RabbitMQ broker (Debian's rabbitmq-server) that Grid's cluster tests and a plain-process cluster use,
-# listening on loopback only. scripts/test.sh and the tests' broker fixture both go through this script, so every
-# start, stop and restart binds the same addresses.
+# listening on loopback only: AMQP on 127.0.0.1:5672 and AMQP over TLS on 127.0.0.1:5671. scripts/test.sh and the
+# tests' broker fixture both go through this script, so every start, stop and restart binds the same addresses.
 #
-#   scripts/rabbitmq.sh start [SECONDS]      start the broker unless it answers; wait until it accepts AMQP (default 60 s)
+#   scripts/rabbitmq.sh start [SECONDS]      start the broker unless it answers; wait until it accepts AMQP on both
+#                                            ports (default 60 s); a running broker without the TLS listener is restarted
 #   scripts/rabbitmq.sh stop                 stop the broker and its Erlang VM
 #   scripts/rabbitmq.sh restart-app          stop and start the broker application in its running VM: every connection
 #                                            is closed and every queue process restarts (about 3 s here, ready again)
 #   scripts/rabbitmq.sh test-user [VHOST]    create or update the user grid-test with a new random password on VHOST
 #                                            (default grid-test) and print its AMQP URI on stdout
-#   scripts/rabbitmq.sh test-env [VHOST]     print "export GRID_TEST_RABBITMQ=..." for: eval "$(scripts/rabbitmq.sh test-env)"
+#   scripts/rabbitmq.sh test-env [VHOST]     the same, as export lines for: eval "$(scripts/rabbitmq.sh test-env)":
+#                                            GRID_TEST_RABBITMQ (amqp:// on 5672), GRID_TEST_RABBITMQ_TLS (amqps:// on
+#                                            5671, same user) and GRID_TEST_RABBITMQ_CA (the CA file TLS clients trust)
+#   scripts/rabbitmq.sh tls-ca               print the path of the CA certificate (PEM) of the broker's TLS listener
 #   scripts/rabbitmq.sh list-queues VHOST    print the names of the queues on VHOST, one a line
 #   scripts/rabbitmq.sh list-exchanges VHOST print the names of the exchanges on VHOST, one a line
+#
+# TLS: the first start makes, with openssl, a private CA and a certificate for localhost and 127.0.0.1 signed by it in
+# /var/lib/rabbitmq/grid-tls (the CA's key is deleted once it has signed), and a rabbitmq.conf there that the broker is
+# started with. Later starts reuse them, and make new ones only when a file is missing or the certificate expires within
+# 30 days. The CA certificate is world-readable, so a client of any user can trust it; the server key is the broker's.
 #
 # Needs root, or passwordless sudo: Debian's RabbitMQ tools run only as root or as the rabbitmq user.
 # Exit codes: 0 done, 1 failed (one line on stderr says why), 2 usage.
@@ -27,6 +36,14 @@ loopback_env=(
   "RABBITMQ_CTL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
 )
 
+# The TLS state this script owns: the CA certificate clients trust, the broker's certificate and key, its config file.
+tls_dir=/var/lib/rabbitmq/grid-tls
+tls_ca=$tls_dir/ca.pem
+tls_cert=$tls_dir/server.pem
+tls_key=$tls_dir/server.key
+tls_conf=$tls_dir/rabbitmq.conf
+tls_port=5671
+
 fail() { echo "rabbitmq.sh: $*" >&2; exit 1; }
 
 # Runs a RabbitMQ tool as root (sudo drops the environment, so it is passed through env).
@@ -39,6 +56,72 @@ as_root() {
 }
 
 ping_broker() { as_root rabbitmq-diagnostics -q ping >/dev/null 2>&1; }
+
+# Whether the running broker has its TLS listener on 127.0.0.1:5671 (one started before TLS was set up has not).
+tls_listening() {
+  as_root rabbitmq-diagnostics -q listeners 2>/dev/null | grep -q "^Interface: 127\.0\.0\.1, port: $tls_port, protocol: amqp/ssl,"
+}
+
+# The broker's configuration: every listener on loopback, TLS with the certificate below, no client certificates asked.
+tls_config() {
+  printf '%s\n' \
+    "# Written by Grid's scripts/rabbitmq.sh, which starts the broker with RABBITMQ_CONFIG_FILE naming this file." \
+    "listeners.tcp.1 = 127.0.0.1:5672" \
+    "listeners.ssl.1 = 127.0.0.1:$tls_port" \
+    "ssl_options.cacertfile = $tls_ca" \
+    "ssl_options.certfile = $tls_cert" \
+    "ssl_options.keyfile = $tls_key" \
+    "ssl_options.verify = verify_none" \
+    "ssl_options.fail_if_no_peer_cert = false" \
+    "ssl_options.versions.1 = tlsv1.3" \
+    "ssl_options.versions.2 = tlsv1.2"
+}
+
+# Makes the CA, the broker's certificate and the config file unless they are there and good for 30 more days; sets
+# tls_changed=1 when it wrote anything, since a running broker takes that up only when it restarts.
+tls_changed=0
+ensure_tls() {
+  as_root install -d -o root -g root -m 755 "$tls_dir" || fail "could not create $tls_dir"
+  if ! { [ -s "$tls_ca" ] && [ -s "$tls_cert" ] && as_root test -s "$tls_key" \
+      && openssl x509 -in "$tls_cert" -noout -checkend $((30 * 86400)) >/dev/null 2>&1 \
+      && openssl verify -CAfile "$tls_ca" -purpose sslserver "$tls_cert" >/dev/null 2>&1; }; then
+    command -v openssl >/dev/null 2>&1 || fail "openssl is not installed (apt-get install openssl); the TLS listener needs it"
+    local work
+    work=$(as_root mktemp -d "$tls_dir/new.XXXXXX") || fail "could not create a folder in $tls_dir"
+    # The CA signs this one certificate and its key is deleted: nothing else can ever be signed with it.
+    # shellcheck disable=SC2016 # the script runs in its own shell, with the folder as $1
+    if ! as_root sh -c '
+        set -e
+        cd "$1"
+        umask 077
+        openssl req -x509 -new -nodes -newkey rsa:2048 -sha256 -days 3650 -keyout ca.key -out ca.pem \
+          -subj "/CN=Grid local test CA ($(uname -n))" \
+          -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+        openssl req -new -nodes -newkey rsa:2048 -sha256 -keyout server.key -out server.csr -subj "/CN=localhost"
+        printf "%s\n" "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+          "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+          "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" \
+          -sha256 -days 825 -extfile server.ext -out server.pem
+        rm -f ca.key server.csr server.ext
+        chmod 644 ca.pem server.pem
+        chown rabbitmq:rabbitmq server.key
+        chmod 600 server.key
+        mv -f server.key server.pem ca.pem ..
+      ' sh "$work" >/dev/null 2>&1; then
+      as_root rm -rf "$work"
+      fail "could not make the TLS certificates in $tls_dir with openssl"
+    fi
+    as_root rm -rf "$work"
+    tls_changed=1
+  fi
+  if [ "$(cat "$tls_conf" 2>/dev/null)" != "$(tls_config)" ]; then
+    # shellcheck disable=SC2016
+    tls_config | as_root sh -c 'cat >"$1.tmp" && chmod 644 "$1.tmp" && mv -f "$1.tmp" "$1"' sh "$tls_conf" \
+      || fail "could not write $tls_conf"
+    tls_changed=1
+  fi
+}
 
 # Waits until the node answers and its AMQP listener accepts connections, or the deadline passes.
 await_broker() {
@@ -71,12 +154,26 @@ case "$command" in
     timeout=${2:-60}
     [[ "$timeout" =~ ^[0-9]+$ ]] || { echo "rabbitmq.sh: start takes a number of seconds, got '$timeout'" >&2; exit 2; }
     require_tools
-    if ! ping_broker; then
-      # The node detaches at once; its own log explains a start that never answers.
-      as_root rabbitmq-server -detached >/dev/null 2>&1 || fail "rabbitmq-server -detached failed; see /var/log/rabbitmq/"
+    ensure_tls
+    running=0
+    if ping_broker; then
+      # A broker started without the TLS files, or before they were made anew, takes them up only when its VM restarts.
+      await_broker "$timeout" || fail "the running broker did not accept connections within ${timeout} s; see /var/log/rabbitmq/"
+      if [ "$tls_changed" -eq 0 ] && tls_listening; then
+        running=1
+      else
+        echo "rabbitmq.sh: restarting the broker to take up its TLS listener on 127.0.0.1:$tls_port" >&2
+        as_root rabbitmqctl -q shutdown >/dev/null 2>&1 || fail "rabbitmqctl shutdown failed"
+      fi
     fi
-    await_broker "$timeout" \
-      || fail "the broker did not accept connections on 127.0.0.1:5672 within ${timeout} s; see /var/log/rabbitmq/ and rabbitmq-diagnostics status"
+    if [ "$running" -eq 0 ]; then
+      # The node detaches at once; its own log explains a start that never answers.
+      as_root env RABBITMQ_CONFIG_FILE="$tls_conf" rabbitmq-server -detached >/dev/null 2>&1 \
+        || fail "rabbitmq-server -detached failed; see /var/log/rabbitmq/"
+      await_broker "$timeout" \
+        || fail "the broker did not accept connections on 127.0.0.1:5672 and :$tls_port within ${timeout} s; see /var/log/rabbitmq/ and rabbitmq-diagnostics status"
+      tls_listening || fail "the broker runs without its TLS listener on 127.0.0.1:$tls_port; see /var/log/rabbitmq/ and $tls_conf"
+    fi
     # A broker this script did not start (a system service, say) may listen elsewhere: say so rather than hide it.
     others=$(as_root rabbitmq-diagnostics -q listeners 2>/dev/null | grep -v -e 'Interface: 127\.0\.0\.1,' -e 'Interface: ::1,' -e '^$')
     [ -z "$others" ] || echo "rabbitmq.sh: warning: the running broker also listens beyond loopback: $others" >&2
@@ -111,7 +208,18 @@ case "$command" in
     as_root rabbitmqctl -q set_permissions -p "$vhost" "$user" '.*' '.*' '.*' >/dev/null 2>&1 \
       || fail "could not grant $user permissions on $vhost"
     uri="amqp://$user:$password@127.0.0.1:5672/$vhost"
-    if [ "$command" = test-env ]; then echo "export GRID_TEST_RABBITMQ=$uri"; else echo "$uri"; fi
+    if [ "$command" = test-env ]; then
+      [ -s "$tls_ca" ] || fail "the broker has no TLS certificate yet in $tls_dir: run scripts/rabbitmq.sh start"
+      echo "export GRID_TEST_RABBITMQ=$uri"
+      echo "export GRID_TEST_RABBITMQ_TLS=amqps://$user:$password@127.0.0.1:$tls_port/$vhost"
+      echo "export GRID_TEST_RABBITMQ_CA=$tls_ca"
+    else
+      echo "$uri"
+    fi
+    ;;
+  tls-ca)
+    [ -s "$tls_ca" ] || fail "the broker has no TLS certificate yet in $tls_dir: run scripts/rabbitmq.sh start"
+    echo "$tls_ca"
     ;;
   list-queues|list-exchanges)
     vhost=${2:-}
@@ -121,7 +229,7 @@ case "$command" in
     as_root rabbitmqctl -q --no-table-headers "list_$what" -p "$vhost" name 2>/dev/null || fail "could not list the $what on $vhost"
     ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

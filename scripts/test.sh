@@ -5,8 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: docker-compose validates docker-compose.yml (no Docker engine is needed), Chromium drives
-# the dashboard test, rabbitmq-server is the broker the cluster tests run silos against (Erlang comes with it as Depends).
-packages=(docker-compose chromium rabbitmq-server)
+# the dashboard test, rabbitmq-server is the broker the cluster tests run silos against (Erlang comes with it as Depends),
+# openssl makes the certificates of its TLS listener.
+packages=(docker-compose chromium rabbitmq-server openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -20,11 +21,15 @@ fi
 
 # The cluster tests need a running broker on loopback and credentials of their own: a user grid-test on the virtual host
 # grid-test with a new random password each run, handed to the tests as GRID_TEST_RABBITMQ (never guest, which
-# RabbitMQ refuses off loopback anyway). The tests' broker fixture restarts the broker through the same script.
+# RabbitMQ refuses off loopback anyway), and the same user over the broker's TLS listener as GRID_TEST_RABBITMQ_TLS, with
+# the CA that signed its certificate in GRID_TEST_RABBITMQ_CA. The tests' broker fixture restarts the broker through the
+# same script.
 bash scripts/rabbitmq.sh start 60 || { echo "the RabbitMQ broker did not start; the cluster tests cannot run"; echo "0 passed, 1 failed"; exit 1; }
-GRID_TEST_RABBITMQ=$(bash scripts/rabbitmq.sh test-user grid-test) \
+broker_env=$(bash scripts/rabbitmq.sh test-env grid-test) \
   || { echo "could not create the RabbitMQ test user"; echo "0 passed, 1 failed"; exit 1; }
-export GRID_TEST_RABBITMQ
+eval "$broker_env"
+[ -n "${GRID_TEST_RABBITMQ:-}" ] && [ -n "${GRID_TEST_RABBITMQ_TLS:-}" ] && [ -s "${GRID_TEST_RABBITMQ_CA:-}" ] \
+  || { echo "scripts/rabbitmq.sh test-env did not give the broker's URIs and CA"; echo "0 passed, 1 failed"; exit 1; }
 
 command -v dotnet >/dev/null || { echo "the .NET SDK is not on PATH"; echo "0 passed, 1 failed"; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

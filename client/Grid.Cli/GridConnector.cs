@@ -7,7 +7,7 @@ namespace Grid.Cli;
 internal static class GridConnector
 {
     /// <summary>Connects as the settings say; <c>--workers</c> sizes only an embedded silo, since a cluster's silos size themselves.</summary>
-    /// <exception cref="UsageException"><c>--workers</c> was given together with a cluster.</exception>
+    /// <exception cref="UsageException"><c>--workers</c> was given together with a cluster, or a CA file (<c>--cluster-ca</c>) with a cluster not reached over TLS.</exception>
     public static Task<GridClient> ConnectAsync(RunSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -19,7 +19,20 @@ internal static class GridConnector
                 throw new UsageException("grid: --workers sizes the embedded silo; a cluster's silos set their own workers (Grid:Silo:MaxLocalWorkers)");
             }
 
-            return GridClient.ConnectAsync(cluster, new ClusterClientOptions { Name = settings.ClusterName }, cancellationToken);
+            if (settings.ClusterCa is { } ca)
+            {
+                if (!cluster.StartsWith("amqps:", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new UsageException($"grid: --cluster-ca (or {GlobalOptions.ClusterCaVariable}) is the CA of a TLS broker; the cluster's address must then be amqps://, not amqp://");
+                }
+
+                if (Grid.Cluster.ClusterOptionsValidator.CaFileError(ca) is { } error)
+                {
+                    throw new UsageException($"grid: --cluster-ca (or {GlobalOptions.ClusterCaVariable}) {error}");
+                }
+            }
+
+            return GridClient.ConnectAsync(cluster, new ClusterClientOptions { Name = settings.ClusterName, TlsCaFile = settings.ClusterCa }, cancellationToken);
         }
 
         return StartEmbeddedAsync(settings.Workers, cancellationToken);

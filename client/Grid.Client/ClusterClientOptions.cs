@@ -26,6 +26,14 @@ public sealed record ClusterClientOptions
     /// <value>The default is 16 MiB.</value>
     public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>Gets a PEM file of the CA certificates the broker's TLS certificate must chain to, for an <c>amqps://</c> broker behind a private CA; <see langword="null"/> trusts the system's CAs.</summary>
+    /// <remarks>As the silos' <c>Grid:Cluster:TlsCaFile</c>: when set, the system's CAs are not consulted. Only with an <c>amqps://</c> connection.</remarks>
+    public string? TlsCaFile { get; init; }
+
+    /// <summary>Gets the name the broker's TLS certificate must hold; <see langword="null"/> expects the host of the connection URI.</summary>
+    /// <remarks>As the silos' <c>Grid:Cluster:TlsServerName</c>. Only with an <c>amqps://</c> connection.</remarks>
+    public string? TlsServerName { get; init; }
+
     /// <summary>Gets where the connection logs reconnections and refused messages; <see langword="null"/> logs nothing.</summary>
     public ILogger? Logger { get; init; }
 
@@ -37,5 +45,7 @@ public sealed record ClusterClientOptions
         HeartbeatInterval = HeartbeatInterval,
         MemberTimeout = MemberTimeout,
         MaxMessageBytes = MaxMessageBytes,
+        TlsCaFile = TlsCaFile,
+        TlsServerName = TlsServerName,
     };
 }

@@ -79,7 +79,8 @@ public sealed class GridClient : IAsyncDisposable
     /// <param name="options">The cluster's name and timings; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Stops trying to connect.</param>
     /// <exception cref="ArgumentException">The URI or an option is not valid; the message names it.</exception>
-    /// <exception cref="GridException">The broker cannot be reached within <see cref="ClusterClientOptions.ConnectTimeout"/>, or refused the credentials.</exception>
+    /// <exception cref="GridException">The broker cannot be reached within <see cref="ClusterClientOptions.ConnectTimeout"/>, refused the credentials, or
+    /// presented a TLS certificate that is not trusted (see <see cref="ClusterClientOptions.TlsCaFile"/>) or not for its name (see <see cref="ClusterClientOptions.TlsServerName"/>).</exception>
     public static async Task<GridClient> ConnectAsync(string connection, ClusterClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);

@@ -10,6 +10,17 @@ public sealed class ClusterOptions
     /// <remarks>Give it through configuration or the environment (<c>Grid__Cluster__Connection</c>), never in code: it carries the password.</remarks>
     public string? Connection { get; set; }
 
+    /// <summary>Gets or sets a PEM file of the CA certificates the broker's TLS certificate must chain to, for a broker behind a private CA; <see langword="null"/> trusts the system's CAs.</summary>
+    /// <remarks>
+    /// Only with an <c>amqps://</c> <see cref="Connection"/>. When set, the broker's certificate must chain to a certificate in this file, and the
+    /// system's trusted CAs are not consulted; its name is still checked (<see cref="TlsServerName"/>). A relative path is taken from the working folder.
+    /// </remarks>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>Gets or sets the name the broker's TLS certificate must hold (a DNS name or IP address in its subject alternative names); <see langword="null"/> expects the host of <see cref="Connection"/>.</summary>
+    /// <remarks>Only with an <c>amqps://</c> <see cref="Connection"/>: for a broker reached by an address its certificate does not name, such as a tunnel or an IP address.</remarks>
+    public string? TlsServerName { get; set; }
+
     /// <summary>Gets or sets the cluster's name, which prefixes every queue and exchange, so several grids can share one broker.</summary>
     /// <value>The default is <c>grid</c>.</value>
     public string Name { get; set; } = "grid";
@@ -41,4 +52,10 @@ public sealed class ClusterOptions
     /// <summary>Gets or sets the most jobs one silo owns at once; more wait on the job queue for another silo or a free place.</summary>
     /// <value>The default is 256.</value>
     public int MaxJobsPerSilo { get; set; } = 256;
+
+    /// <summary>Gets <see cref="TlsCaFile"/>, or <see langword="null"/> when it is blank (an empty environment variable sets nothing).</summary>
+    internal string? CaFile => string.IsNullOrWhiteSpace(TlsCaFile) ? null : TlsCaFile;
+
+    /// <summary>Gets <see cref="TlsServerName"/>, or <see langword="null"/> when it is blank.</summary>
+    internal string? ServerName => string.IsNullOrWhiteSpace(TlsServerName) ? null : TlsServerName;
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +21,31 @@ internal sealed partial class ClusterOptionsValidator : IValidateOptions<Cluster
         if (options.Connection is { } connection && ConnectionError(connection) is { } error)
         {
             yield return $"{Section}:{nameof(ClusterOptions.Connection)} {error}";
+        }
+
+        var plain = options.Connection is { } address && Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme == "amqp";
+        if (options.CaFile is { } caFile)
+        {
+            if (plain)
+            {
+                yield return $"{Section}:{nameof(ClusterOptions.TlsCaFile)} applies only to a TLS connection: {Section}:{nameof(ClusterOptions.Connection)} must then use amqps://, not amqp://.";
+            }
+            else if (CaFileError(caFile) is { } caError)
+            {
+                yield return $"{Section}:{nameof(ClusterOptions.TlsCaFile)} {caError}";
+            }
+        }
+
+        if (options.ServerName is { } serverName)
+        {
+            if (plain)
+            {
+                yield return $"{Section}:{nameof(ClusterOptions.TlsServerName)} applies only to a TLS connection: {Section}:{nameof(ClusterOptions.Connection)} must then use amqps://, not amqp://.";
+            }
+            else if (Uri.CheckHostName(serverName) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6))
+            {
+                yield return $"{Section}:{nameof(ClusterOptions.TlsServerName)} must be a host name or an IP address, such as broker.example or 10.0.0.5; got '{serverName}'.";
+            }
         }
 
         if (options.Name is null || !NamePattern().IsMatch(options.Name))
@@ -76,6 +103,37 @@ internal sealed partial class ClusterOptionsValidator : IValidateOptions<Cluster
         }
 
         return string.IsNullOrEmpty(uri.Host) ? "must name the broker's host." : null;
+    }
+
+    /// <summary>Says what is wrong with a file of CA certificates, or <see langword="null"/> when it holds at least one PEM certificate.</summary>
+    public static string? CaFileError(string path)
+    {
+        try
+        {
+            var certificates = ReadCaFile(path);
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+
+            return certificates.Count > 0
+                ? null
+                : $"must name a PEM file of CA certificates; '{path}' holds none (no -----BEGIN CERTIFICATE----- block).";
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException or NotSupportedException)
+        {
+            return $"must name a readable PEM file of CA certificates; '{path}' cannot be read: {exception.Message}";
+        }
+    }
+
+    /// <summary>Reads the certificates of a PEM file; blocks other than certificates are ignored.</summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="CryptographicException">A certificate block is not a valid certificate.</exception>
+    public static X509Certificate2Collection ReadCaFile(string path)
+    {
+        var certificates = new X509Certificate2Collection();
+        certificates.ImportFromPemFile(path);
+        return certificates;
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]

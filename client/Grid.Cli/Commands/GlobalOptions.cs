@@ -5,7 +5,7 @@ using Grid.Cli.Parsing;
 
 namespace Grid.Cli.Commands;
 
-/// <summary>The options every command takes (<c>--json</c>, <c>--workers</c>, the time limits, <c>--max-failures</c>, <c>--ordered</c>), declared once on the root.</summary>
+/// <summary>The options every command takes (<c>--json</c>, <c>--workers</c>, the time limits, <c>--max-failures</c>, <c>--ordered</c>, the cluster's), declared once on the root.</summary>
 internal sealed class GlobalOptions
 {
     /// <summary>The most workers a silo may run (<c>SiloOptions.MaxLocalWorkers</c> accepts up to this).</summary>
@@ -22,6 +22,13 @@ internal sealed class GlobalOptions
                 result.AddError(string.Create(
                     CultureInfo.InvariantCulture,
                     $"--hard-item-timeout ({hard.TotalSeconds} s) must not be shorter than --item-timeout ({soft.TotalSeconds} s): the soft limit signals the kernel first, the hard limit then abandons it"));
+            }
+        });
+        ClusterCa.Validators.Add(result =>
+        {
+            if (result.GetResult(Cluster) is null && NonEmpty(Environment.GetEnvironmentVariable(ClusterVariable)) is null)
+            {
+                result.AddError($"--cluster-ca is the CA of a cluster's TLS broker: give the cluster too (--cluster amqps://... or {ClusterVariable})");
             }
         });
     }
@@ -90,13 +97,16 @@ internal sealed class GlobalOptions
     /// <summary>The environment variable that names the cluster's broker when <c>--cluster</c> is not given.</summary>
     public const string ClusterVariable = "GRID_CLUSTER";
 
+    /// <summary>The environment variable that names the CA file of the cluster's TLS broker when <c>--cluster-ca</c> is not given.</summary>
+    public const string ClusterCaVariable = "GRID_CLUSTER_CA";
+
     /// <summary>The environment variable that names the cluster when <c>--cluster-name</c> is not given.</summary>
     public const string ClusterNameVariable = "GRID_CLUSTER_NAME";
 
     /// <summary>Gets the <c>--cluster</c> option.</summary>
     public Option<string?> Cluster { get; } = new("--cluster")
     {
-        Description = $"Run on a cluster of silos instead of an embedded one: the broker's AMQP URI, amqp://user:password@host:5672/vhost. Default: the {ClusterVariable} environment variable.",
+        Description = $"Run on a cluster of silos instead of an embedded one: the broker's AMQP URI, amqp://user:password@host:5672/vhost, or amqps://...:5671/vhost for TLS. Default: the {ClusterVariable} environment variable.",
         HelpName = "URI",
         Recursive = true,
         CustomParser = result =>
@@ -105,6 +115,25 @@ internal sealed class GlobalOptions
             if (text is not null && Grid.Cluster.ClusterOptionsValidator.ConnectionError(text) is { } error)
             {
                 result.AddError($"--cluster {error}");
+            }
+
+            return text;
+        },
+    };
+
+    /// <summary>Gets the <c>--cluster-ca</c> option.</summary>
+    public Option<string?> ClusterCa { get; } = new("--cluster-ca")
+    {
+        Description = "For an amqps:// (TLS) --cluster behind a private CA: a PEM file of the CA certificates the broker's certificate must chain to, "
+            + $"trusted instead of the system's CAs. Default: the {ClusterCaVariable} environment variable, else the system's CAs.",
+        HelpName = "FILE",
+        Recursive = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (text is not null && Grid.Cluster.ClusterOptionsValidator.CaFileError(text) is { } error)
+            {
+                result.AddError($"--cluster-ca {error}");
             }
 
             return text;
@@ -131,6 +160,7 @@ internal sealed class GlobalOptions
         root.Options.Add(Timeout);
         root.Options.Add(Ordered);
         root.Options.Add(Cluster);
+        root.Options.Add(ClusterCa);
         root.Options.Add(ClusterName);
     }
 
@@ -147,6 +177,7 @@ internal sealed class GlobalOptions
         {
             Cluster = parseResult.GetValue(Cluster) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterVariable)),
             ClusterName = parseResult.GetValue(ClusterName) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterNameVariable)) ?? "grid",
+            ClusterCa = parseResult.GetValue(ClusterCa) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterCaVariable)),
             HardItemTimeout = parseResult.GetValue(HardItemTimeout),
             MaxFailures = parseResult.GetValue(MaxFailures),
         };

@@ -14,6 +14,9 @@ internal sealed record RunSettings(bool Json, int? Workers, TimeSpan? ItemTimeou
     /// <summary>Gets the cluster's broker URI, or <see langword="null"/> to run on an embedded silo.</summary>
     public string? Cluster { get; init; }
 
+    /// <summary>Gets the PEM file of CAs the cluster's TLS broker must chain to, or <see langword="null"/> for the system's CAs.</summary>
+    public string? ClusterCa { get; init; }
+
     /// <summary>Gets the cluster's name.</summary>
     public string ClusterName { get; init; } = "grid";
 

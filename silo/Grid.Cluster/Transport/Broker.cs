@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Grid.Cluster.Wire;
 using Microsoft.Extensions.Logging;
@@ -19,6 +22,8 @@ internal sealed partial class Broker : IAsyncDisposable
 
     private readonly ClusterOptions _options;
     private readonly string _clientName;
+    private readonly string? _tlsServerName;
+    private readonly X509Certificate2Collection? _trustedCas;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _reconnect = new(1, 1);
@@ -35,6 +40,14 @@ internal sealed partial class Broker : IAsyncDisposable
         _logger = logger;
         Address = Redact(options.Connection ?? throw new GridException($"{ClusterOptions.SectionName}:{nameof(ClusterOptions.Connection)} is not set."));
         Topology = new Topology(options.Name);
+        if (Uri.TryCreate(options.Connection, UriKind.Absolute, out var uri) && uri.Scheme == "amqps")
+        {
+            _tlsServerName = options.ServerName ?? uri.IdnHost;
+            if (options.CaFile is { } caFile)
+            {
+                _trustedCas = ReadTrustedCas(caFile);
+            }
+        }
     }
 
     /// <summary>Runs on each new connection, before anything is published on it: declare queues and start consumers here.</summary>
@@ -53,7 +66,7 @@ internal sealed partial class Broker : IAsyncDisposable
     public bool IsConnected => Volatile.Read(ref _current) is { } session && session.Connection.IsOpen;
 
     /// <summary>Connects, trying again with back-off while the broker cannot be reached, until <paramref name="cancellationToken"/> fires.</summary>
-    /// <exception cref="GridException">The broker refused the credentials; trying again would not help.</exception>
+    /// <exception cref="GridException">The broker refused the credentials, or its TLS certificate is not trusted or not for its name; trying again would not help.</exception>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
@@ -191,10 +204,22 @@ internal sealed partial class Broker : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var certificates = _tlsServerName is null ? null : new BrokerCertificateCheck(_tlsServerName, _trustedCas, _options.CaFile);
             try
             {
-                await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await OpenAsync(certificates, cancellationToken).ConfigureAwait(false);
                 return;
+            }
+            catch (Exception exception) when (certificates?.Failure is { } refused)
+            {
+                // A certificate that is not trusted or not for this name stays so however often the handshake is tried.
+                var failure = new GridException($"The broker at {Address} {refused}.", exception);
+                if (firstAttempt)
+                {
+                    throw failure;
+                }
+
+                LogConnectFailed(_logger, Address, attempt, failure.Message, delay);
             }
             catch (Exception exception) when (IsAuthenticationFailure(exception))
             {
@@ -216,7 +241,7 @@ internal sealed partial class Broker : IAsyncDisposable
         }
     }
 
-    private async Task OpenAsync(CancellationToken cancellationToken)
+    private async Task OpenAsync(BrokerCertificateCheck? certificates, CancellationToken cancellationToken)
     {
         var factory = new ConnectionFactory
         {
@@ -226,6 +251,14 @@ internal sealed partial class Broker : IAsyncDisposable
             ClientProvidedName = _clientName,
             RequestedHeartbeat = TimeSpan.FromSeconds(10),
         };
+        if (certificates is not null)
+        {
+            // An amqps URI makes the client accept a certificate for another name; Grid accepts no failed check at all.
+            factory.Ssl.ServerName = certificates.ServerName;
+            factory.Ssl.AcceptablePolicyErrors = SslPolicyErrors.None;
+            factory.Ssl.CertificateValidationCallback = certificates.Validate;
+        }
+
         var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -356,6 +389,22 @@ internal sealed partial class Broker : IAsyncDisposable
         catch (Exception exception) when (exception is AlreadyClosedException or ObjectDisposedException)
         {
             // The channel closed; the broker redelivers the message, which is refused again.
+        }
+    }
+
+    private static X509Certificate2Collection ReadTrustedCas(string caFile)
+    {
+        var setting = $"{ClusterOptions.SectionName}:{nameof(ClusterOptions.TlsCaFile)}";
+        try
+        {
+            var certificates = ClusterOptionsValidator.ReadCaFile(caFile);
+            return certificates.Count > 0
+                ? certificates
+                : throw new GridException($"{setting} must name a PEM file of CA certificates; '{caFile}' holds none.");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException or NotSupportedException)
+        {
+            throw new GridException($"{setting} must name a readable PEM file of CA certificates; '{caFile}' cannot be read: {exception.Message}", exception);
         }
     }
 

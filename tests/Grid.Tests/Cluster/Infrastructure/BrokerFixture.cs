@@ -6,7 +6,8 @@ namespace Grid.Tests.Cluster;
 
 /// <summary>The local RabbitMQ broker the cluster tests share: its connection string, fresh cluster names, restarts and clean-up.</summary>
 /// <remarks>
-/// scripts/test.sh starts the broker on loopback and hands the tests a user of their own in <see cref="VariableName"/>.
+/// scripts/test.sh starts the broker on loopback and hands the tests a user of their own in <see cref="VariableName"/>, and the same
+/// user over TLS in <see cref="TlsVariableName"/> with the CA to trust in <see cref="CaVariableName"/>.
 /// Start, stop and restart go through scripts/rabbitmq.sh, the same script, so the broker always comes back on loopback.
 /// Without the variable, or with a broker that does not answer, every test of <see cref="BrokerCollection"/> fails with a
 /// message saying how to provide one: a cluster test never passes by skipping.
@@ -15,6 +16,12 @@ public sealed class BrokerFixture : IAsyncLifetime
 {
     /// <summary>The environment variable holding the AMQP URI of the test broker, with the test user's credentials and virtual host.</summary>
     public const string VariableName = "GRID_TEST_RABBITMQ";
+
+    /// <summary>The environment variable holding the AMQP-over-TLS URI of the test broker (<c>amqps://</c>, port 5671), with the same user and virtual host.</summary>
+    public const string TlsVariableName = "GRID_TEST_RABBITMQ_TLS";
+
+    /// <summary>The environment variable holding the path of the CA certificate (PEM) that signed the test broker's TLS certificate.</summary>
+    public const string CaVariableName = "GRID_TEST_RABBITMQ_CA";
 
     private const string HowToProvide =
         "run the tests through scripts/test.sh, which installs and starts RabbitMQ on loopback and sets it, "
@@ -25,6 +32,16 @@ public sealed class BrokerFixture : IAsyncLifetime
     /// <summary>The AMQP URI of the test broker, e.g. <c>amqp://grid-test:PASSWORD@127.0.0.1:5672/grid-test</c>.</summary>
     public string ConnectionString => connectionString
         ?? throw new InvalidOperationException($"{VariableName} is not set: {HowToProvide}.");
+
+    /// <summary>The AMQP-over-TLS URI of the test broker, e.g. <c>amqps://grid-test:PASSWORD@127.0.0.1:5671/grid-test</c>; its certificate is for localhost and 127.0.0.1.</summary>
+    public string TlsConnectionString => Environment.GetEnvironmentVariable(TlsVariableName) is { Length: > 0 } uri
+        ? uri
+        : throw new InvalidOperationException($"{TlsVariableName} is not set: {HowToProvide}.");
+
+    /// <summary>The CA certificate file (PEM) that the test broker's TLS certificate chains to; no system store trusts it.</summary>
+    public string CaFile => Environment.GetEnvironmentVariable(CaVariableName) is { Length: > 0 } path
+        ? (File.Exists(path) ? path : throw new InvalidOperationException($"{CaVariableName} names {path}, which does not exist: {HowToProvide}."))
+        : throw new InvalidOperationException($"{CaVariableName} is not set: {HowToProvide}.");
 
     /// <summary>The virtual host of <see cref="ConnectionString"/>.</summary>
     public string VirtualHost => new ConnectionFactory { Uri = new Uri(ConnectionString) }.VirtualHost;
