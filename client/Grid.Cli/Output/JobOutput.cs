@@ -14,8 +14,14 @@ namespace Grid.Cli.Output;
 /// </remarks>
 internal sealed class JobOutput(CliContext context, RunSettings settings)
 {
+    /// <summary>The most cancelled items listed one a line in text output; a job stopped early can cancel thousands, which the summary counts instead.</summary>
+    public const int MaxCancelledLines = 10;
+
     // After Ctrl+C the job gets this long to report its summary before the CLI exits without one.
     private static readonly TimeSpan SummaryGrace = TimeSpan.FromSeconds(2);
+
+    private int _cancelledListed;
+    private long _cancelledUnlisted;
 
     /// <summary>Runs <paramref name="kernel"/> over <paramref name="inputs"/>, writing each result; <paramref name="observe"/> sees each result too.</summary>
     public Task<JobReport> RunAsync<TIn, TOut>(
@@ -75,6 +81,11 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
             }
             else
             {
+                if (_cancelledUnlisted > 0)
+                {
+                    context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"... and {_cancelledUnlisted} more {(_cancelledUnlisted == 1 ? "item" : "items")} cancelled, not listed"), isError: true);
+                }
+
                 context.WriteLine(DoneLine(summary));
                 if (RetriesLine(summary) is { } retries)
                 {
@@ -256,8 +267,13 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
                 }
             });
         }
+        else if (result.Status == ItemStatus.Cancelled && _cancelledListed >= MaxCancelledLines)
+        {
+            _cancelledUnlisted++;
+        }
         else if (TextLine(result, input, format) is { } line)
         {
+            _cancelledListed += result.Status == ItemStatus.Cancelled ? 1 : 0;
             context.WriteLine(line, isError: !result.IsSuccess);
         }
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grid.Cli;
+using Grid.Cli.Output;
 
 namespace Grid.Tests.Cli;
 
@@ -99,6 +100,14 @@ public sealed class RetriesAndLimitsCommandTests
         Assert.Equal(result.OutLines[^1], done);
         var ok = long.Parse(Regex.Match(done, @"^done: \d+ items?, (\d+) ok, ").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.Equal(100_000_000, ok + long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+
+        // The items the stop cancelled are listed up to a bound; the rest are one line, and together they are the summary's count.
+        var listed = result.OutLines.Count(line => line.Contains(": cancelled: ", StringComparison.Ordinal));
+        Assert.InRange(listed, 0, JobOutput.MaxCancelledLines);
+        var more = result.OutLines.Select(line => Regex.Match(line, @"^\.\.\. and (\d+) more items? cancelled, not listed$")).Where(m => m.Success).ToList();
+        var unlisted = more.Count == 0 ? 0 : long.Parse(Assert.Single(more).Groups[1].Value, CultureInfo.InvariantCulture);
+        var cancelled = long.Parse(Regex.Match(done, @" (\d+) cancelled in ").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(cancelled, listed + unlisted);
     }
 
     [Fact]
