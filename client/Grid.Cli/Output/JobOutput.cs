@@ -81,11 +81,7 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
             }
             else
             {
-                if (_cancelledUnlisted > 0)
-                {
-                    context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"... and {_cancelledUnlisted} more {(_cancelledUnlisted == 1 ? "item" : "items")} cancelled, not listed"), isError: true);
-                }
-
+                WriteUnlistedCancelled();
                 context.WriteLine(DoneLine(summary));
                 if (RetriesLine(summary) is { } retries)
                 {
@@ -107,6 +103,10 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
             {
                 context.Error.WriteLine($"grid: the job stopped early: {FirstLine(summary.Error ?? "no reason given")}");
             }
+        }
+        else if (!settings.Json)
+        {
+            WriteUnlistedCancelled();
         }
 
         if (report.ExitCode == ExitCodes.Cancelled)
@@ -275,6 +275,16 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
         {
             _cancelledListed += result.Status == ItemStatus.Cancelled ? 1 : 0;
             context.WriteLine(line, isError: !result.IsSuccess);
+        }
+    }
+
+    // Once per job: the cancelled items past MaxCancelledLines, counted in one line.
+    private void WriteUnlistedCancelled()
+    {
+        if (_cancelledUnlisted > 0)
+        {
+            context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"... and {_cancelledUnlisted} more {(_cancelledUnlisted == 1 ? "item" : "items")} cancelled, not listed"), isError: true);
+            _cancelledUnlisted = 0;
         }
     }
 

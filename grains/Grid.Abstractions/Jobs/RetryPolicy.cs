@@ -38,7 +38,7 @@ public sealed record RetryPolicy
     /// <value>The default value is <see langword="false"/>.</value>
     public bool RetryTimeouts { get; init; }
 
-    /// <summary>Gets whether an item whose worker process died under it is run again: a process-isolated kernel's item failed with <see cref="Kernels.KernelReasons.WorkerCrashed"/>, <see cref="Kernels.KernelReasons.OutOfMemory"/> or <see cref="Kernels.KernelReasons.WorkerFailed"/>.</summary>
+    /// <summary>Gets whether an item whose worker process died under it is run again: a process-isolated kernel's item failed with <see cref="Kernels.KernelReasons.WorkerCrashed"/> or <see cref="Kernels.KernelReasons.OutOfMemory"/>.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool RetryCrashes { get; init; }
 

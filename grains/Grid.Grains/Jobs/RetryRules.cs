@@ -32,9 +32,9 @@ internal sealed class RetryRules
         _ => null,
     };
 
-    /// <summary>Whether the item failed because its worker process died under it, rather than by an exception of its kernel.</summary>
-    private static bool IsWorkerLoss(string type) =>
-        type is KernelReasons.WorkerCrashed or KernelReasons.OutOfMemory or KernelReasons.WorkerFailed;
+    /// <summary>Whether the item failed because its worker process died under it (a crash, or killed at its memory limit), rather than by an
+    /// exception of its kernel; a <see cref="KernelReasons.WorkerFailed"/> item (a frame too large, a kernel the process cannot load) would fail again.</summary>
+    private static bool IsWorkerLoss(string type) => type is KernelReasons.WorkerCrashed or KernelReasons.OutOfMemory;
 
     private bool Matches(string type)
     {

@@ -188,7 +188,13 @@ internal sealed partial class ClusterMember : ISiloLifecycleParticipant, ICluste
                 Dispatcher?.Complete(delivery.CorrelationId, WireMessage.Decode(delivery.Body, delivery.Kind, ChunkResultMessage.Reader(delivery.Kind)));
                 break;
             case MessageKinds.Heartbeat:
-                View.Observe(WireMessage.Decode(delivery.Body, delivery.Kind, HeartbeatMessage.Read));
+                if (View.Observe(WireMessage.Decode(delivery.Body, delivery.Kind, HeartbeatMessage.Read)))
+                {
+                    // A member new to this silo (a silo or client that just joined) hears back at once rather than at the next
+                    // beat, so its view is whole within a round trip: `grid status` and a fresh client's GetSilosAsync see every silo.
+                    await PublishHeartbeatAsync().ConfigureAwait(false);
+                }
+
                 break;
             case MessageKinds.Bye:
                 View.Remove(WireMessage.Decode(delivery.Body, delivery.Kind, ByeMessage.Read).MemberId);

@@ -266,6 +266,12 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
                     return;
                 }
 
+                if (frame.Kind == 0 && !stop.IsCancellationRequested)
+                {
+                    // A wake meant for an earlier chunk of this process, whose job ended as its last reply came: not this chunk's.
+                    continue;
+                }
+
                 if (frame.Kind == 0)
                 {
                     // Woken by the job's cancellation or its time limit: the process's kernel sees its token (it keeps the job's

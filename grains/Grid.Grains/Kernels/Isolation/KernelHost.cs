@@ -89,7 +89,15 @@ internal static class KernelHost
                         chunks.Add((HostChunk.Read(payload), current));
                         break;
                     case KernelFrames.Cancel:
-                        current?.Cancel();
+                        try
+                        {
+                            current?.Cancel();
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            // The chunk ended (its source disposed) before the silo's cancel arrived: nothing runs to stop.
+                        }
+
                         break;
                     default:
                         log.WriteLine($"grid-kernel-host: unexpected frame of kind {kind}.");
