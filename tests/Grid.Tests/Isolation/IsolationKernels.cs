@@ -138,7 +138,9 @@ public sealed class MemoryKernel : IKernel<MemoryRequest, int>
     {
         if (megabytes > 100)
         {
-            Thread.Sleep(Timeout.Infinite);
+            // Holds the memory until the silo kills the process at its limit: nothing ever sets this event.
+            using var never = new ManualResetEventSlim();
+            never.Wait();
         }
     }
 }
