@@ -34,7 +34,7 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
 
     public override Task StartAsync(JobSpec spec)
     {
-        ThrowIfStarted(spec);
+        CheckNewJob(spec);
         var job = Check(spec);
         _worker = $"{Runtime.SiloName}/{spec.Kernel}";
         var settings = job.Settings;

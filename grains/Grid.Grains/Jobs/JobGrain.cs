@@ -48,7 +48,7 @@ internal sealed partial class JobGrain(
 
     public override Task StartAsync(JobSpec spec)
     {
-        ThrowIfStarted(spec);
+        CheckNewJob(spec);
         TimeLimit.ThrowIfNotPositive(spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
         TimeLimit.ThrowIfNotPositive(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout));
         TimeLimit.ThrowIfHardBelowSoft(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout), spec.ItemTimeout, nameof(JobSpec.ItemTimeout));

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Grid.Diagnostics;
 
 namespace Grid.Jobs;
 
@@ -96,25 +94,5 @@ internal sealed class JobResults
             {
             }
         }
-    }
-
-    /// <summary>Ends a job's <c>grid.job</c> span with the summary's counts, marked as an error when the job failed or timed out.</summary>
-    public static void EndActivity(Activity? activity, JobSummary summary)
-    {
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.SetTag(GridTags.Items, summary.Total);
-        activity.SetTag(GridTags.Succeeded, summary.Succeeded);
-        activity.SetTag(GridTags.Failures, summary.Total - summary.Succeeded);
-        activity.SetTag(GridTags.JobOutcome, summary.Outcome.ToString());
-        if (summary.Outcome is JobOutcome.Failed or JobOutcome.TimedOut)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, summary.Error);
-        }
-
-        GridDiagnostics.StopDetached(activity);
     }
 }

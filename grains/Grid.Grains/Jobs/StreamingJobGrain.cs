@@ -117,8 +117,8 @@ internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor moni
     /// <summary>Returns the job's spec, or throws naming the job when it has not been started.</summary>
     protected JobSpec Started() => _spec ?? throw new GridException($"Job {GrainId.Key} has not been started; call StartAsync first.");
 
-    /// <summary>Throws when the job has been started already; a job grain runs one job.</summary>
-    protected void ThrowIfStarted(JobSpec spec)
+    /// <summary>Throws when the job has been started already (a job grain runs one job), or when its time limit or MaxInFlight is out of range.</summary>
+    protected void CheckNewJob(JobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (_spec is not null)
@@ -209,8 +209,7 @@ internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor moni
         _timeoutTimer?.Dispose();
         var summary = Summarize(_spec!);
         monitor.JobFinished(summary);
-        JobResults.EndActivity(JobActivity, summary);
-        JobActivity = null;
+        EndJobActivity(summary);
         Results.Complete(cancelled: StopOutcome == JobOutcome.Cancelled);
         if (StopOutcome == JobOutcome.Cancelled)
         {
@@ -235,6 +234,27 @@ internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor moni
         OnStopping(outcome);
         Results.SignalRoom();
         FinishIfDone();
+    }
+
+    // Ends the grid.job span with the summary's counts, marked as an error when the job failed or timed out.
+    private void EndJobActivity(JobSummary summary)
+    {
+        if (JobActivity is not { } activity)
+        {
+            return;
+        }
+
+        JobActivity = null;
+        activity.SetTag(GridTags.Items, summary.Total);
+        activity.SetTag(GridTags.Succeeded, summary.Succeeded);
+        activity.SetTag(GridTags.Failures, summary.Total - summary.Succeeded);
+        activity.SetTag(GridTags.JobOutcome, summary.Outcome.ToString());
+        if (summary.Outcome is JobOutcome.Failed or JobOutcome.TimedOut)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, summary.Error);
+        }
+
+        GridDiagnostics.StopDetached(activity);
     }
 
     private Task OnTimeoutAsync()

@@ -198,7 +198,7 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
             var stop = limits.ChunkToken;
             using var wake = stop.CanBeCanceled ? stop.Register(process.Wake) : default;
             var grace = _worker.Processes.Options.CancelGrace;
-            long? cancelSentAt = null;
+            long? stopSeenAt = null;
             while (_next < end)
             {
                 var wait = Timeout.InfiniteTimeSpan;
@@ -207,7 +207,7 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
                     wait = Clamp(hard - Stopwatch.GetElapsedTime(itemStart));
                 }
 
-                if (cancelSentAt is { } sent)
+                if (stopSeenAt is { } sent)
                 {
                     var left = Clamp(grace - Stopwatch.GetElapsedTime(sent));
                     wait = wait == Timeout.InfiniteTimeSpan || left < wait ? left : wait;
@@ -226,7 +226,7 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
                         return;
                     }
 
-                    if (cancelSentAt is { } asked && Stopwatch.GetElapsedTime(asked) >= grace)
+                    if (stopSeenAt is { } asked && Stopwatch.GetElapsedTime(asked) >= grace)
                     {
                         // The kernel does not look at its token: the job is over, so its process goes rather than hold the worker.
                         var stopped = limits.StopReason(_token)!;
@@ -276,9 +276,9 @@ internal sealed class IsolatedKernelRunner<TIn, TOut>(string name, KernelOptions
                 {
                     // Woken by the job's cancellation or its time limit: the process's kernel sees its token (it keeps the job's
                     // deadline itself and is told of a cancellation); the remaining items come back cancelled or timed out.
-                    if (cancelSentAt is null)
+                    if (stopSeenAt is null)
                     {
-                        cancelSentAt = Stopwatch.GetTimestamp();
+                        stopSeenAt = Stopwatch.GetTimestamp();
                         if (_token.IsCancellationRequested)
                         {
                             TrySendCancel(process);
