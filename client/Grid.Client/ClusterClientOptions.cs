@@ -1,51 +1,25 @@
-using Grid.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace Grid.Client;
 
-/// <summary>How a <see cref="GridClient"/> connected to a cluster finds it and keeps in touch with it.</summary>
+/// <summary>How a client reaches a cluster of silos: the cluster's name, how long it may take to connect, and how soon it gives up on a job whose silo went silent.</summary>
 public sealed record ClusterClientOptions
 {
-    /// <summary>Gets the cluster's name, as the silos' <c>Grid:Cluster:Name</c>.</summary>
-    /// <value>The default is <c>grid</c>.</value>
+    /// <summary>Gets the cluster's name, as its silos' <c>Grid:Cluster:Name</c> (Orleans' cluster and service id).</summary>
+    /// <value>The default value is <c>grid</c>.</value>
     public string Name { get; init; } = "grid";
 
-    /// <summary>Gets how long to keep trying to reach the broker before giving up.</summary>
-    /// <value>The default is 30 seconds.</value>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Gets how long connecting (Redis, then a silo's gateway) may take before <see cref="GridClient.ConnectAsync"/> gives up.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets how often the client tells the silos it is alive; a client silent for <see cref="MemberTimeout"/> has its jobs cancelled.</summary>
-    /// <value>The default is 1 second.</value>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Gets how long a running job may send nothing (it sends an empty batch every second while it has no result) before the client takes its silo for lost and runs the items it has no result for again.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan JobSilenceTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Gets how long a silo may stay silent before the client stops counting it.</summary>
-    /// <value>The default is 5 seconds.</value>
-    public TimeSpan MemberTimeout { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Gets the largest message the client sends or accepts, in bytes.</summary>
-    /// <value>The default is 16 MiB.</value>
-    public int MaxMessageBytes { get; init; } = 16 * 1024 * 1024;
-
-    /// <summary>Gets a PEM file of the CA certificates the broker's TLS certificate must chain to, for an <c>amqps://</c> broker behind a private CA; <see langword="null"/> trusts the system's CAs.</summary>
-    /// <remarks>As the silos' <c>Grid:Cluster:TlsCaFile</c>: when set, the system's CAs are not consulted. Only with an <c>amqps://</c> connection.</remarks>
+    /// <summary>Gets a PEM file of the CA certificates the Redis server's certificate must chain to, for a connection string with <c>ssl=true</c>; <see langword="null"/> trusts the system's CAs.</summary>
     public string? TlsCaFile { get; init; }
 
-    /// <summary>Gets the name the broker's TLS certificate must hold; <see langword="null"/> expects the host of the connection URI.</summary>
-    /// <remarks>As the silos' <c>Grid:Cluster:TlsServerName</c>. Only with an <c>amqps://</c> connection.</remarks>
-    public string? TlsServerName { get; init; }
-
-    /// <summary>Gets where the connection logs reconnections and refused messages; <see langword="null"/> logs nothing.</summary>
-    public ILogger? Logger { get; init; }
-
-    internal ClusterOptions ToClusterOptions(string connection) => new()
-    {
-        Connection = connection,
-        Name = Name,
-        ConnectTimeout = ConnectTimeout,
-        HeartbeatInterval = HeartbeatInterval,
-        MemberTimeout = MemberTimeout,
-        MaxMessageBytes = MaxMessageBytes,
-        TlsCaFile = TlsCaFile,
-        TlsServerName = TlsServerName,
-    };
+    /// <summary>Gets the logger of the client's connection, or <see langword="null"/> for none.</summary>
+    public ILoggerProvider? LoggerProvider { get; init; }
 }

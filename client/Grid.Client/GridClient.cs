@@ -1,21 +1,24 @@
 using System.Diagnostics;
 using Grid.Client.Cluster;
-using Grid.Client.Connections;
-using Grid.Cluster;
 using Grid.Diagnostics;
 using Grid.Fetch;
 using Grid.Jobs;
 using Grid.Kernels;
-using Grid.Runtime.Hosting;
+using Grid.Serialization;
+using Grid.Workers;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using SiloStatus = Grid.Cluster.SiloStatus;
 
 namespace Grid.Client;
 
-/// <summary>The entry point of the SDK: runs named kernels on a silo and gives back every result as it completes.</summary>
+/// <summary>The entry point of the SDK: runs named kernels on the silos of a cluster (or an embedded silo) and gives back every result as it completes.</summary>
 /// <example>
 /// <code>
-/// await using var grid = await GridClient.StartEmbeddedAsync();
+/// await using var grid = await GridClient.StartEmbeddedAsync();   // with Grid.Hosting; or GridClient.ConnectAsync(connection)
 /// await foreach (var result in grid.Map&lt;long, bool&gt;("is-prime", numbers))
 /// {
 ///     Console.WriteLine($"{numbers[(int)result.Index]}: {(result.IsSuccess ? result.Value : result.Error)}");
@@ -24,89 +27,141 @@ namespace Grid.Client;
 /// </example>
 public sealed class GridClient : IAsyncDisposable
 {
-    private readonly IGridConnection _connection;
+    private readonly IClusterClient _cluster;
+    private readonly IHost _host;
     private readonly TimeProvider _time;
+    private readonly TimeSpan? _silenceTimeout;
     private Dictionary<string, KernelInfo>? _kernels;
     private int _disposed;
 
-    private GridClient(IGridConnection connection, TimeProvider time)
+    private GridClient(IClusterClient cluster, IHost host, IServiceProvider? siloServices, TimeSpan? silenceTimeout, TimeProvider time)
     {
-        _connection = connection;
+        _cluster = cluster;
+        _host = host;
+        SiloServices = siloServices;
+        _silenceTimeout = silenceTimeout;
         _time = time;
     }
 
-    /// <summary>Gets the services of the embedded silo, or <see langword="null"/> when the silo runs elsewhere.</summary>
-    internal IServiceProvider? SiloServices => (_connection as EmbeddedConnection)?.Services;
+    /// <summary>Gets the services of the embedded silo, or <see langword="null"/> when the silos run elsewhere.</summary>
+    internal IServiceProvider? SiloServices { get; }
 
-    /// <summary>Gets whether this client reaches a cluster through its broker rather than a silo in its own process.</summary>
-    public bool IsCluster => _connection is ClusterConnection;
+    /// <summary>Gets whether this client reaches a cluster through its gateways rather than a silo in its own process.</summary>
+    public bool IsCluster => SiloServices is null;
 
-    /// <summary>Gets the grain factory of the embedded silo this client started.</summary>
-    /// <exception cref="InvalidOperationException">The client is connected to a cluster, whose grains are reached only through jobs.</exception>
-    public IGrainFactory GrainFactory => (_connection as EmbeddedConnection)?.GrainFactory
-        ?? throw new InvalidOperationException("A client connected to a cluster reaches its grains only through jobs (Map, SubmitAsync).");
+    /// <summary>Gets the Orleans grain factory of this client, to call your own grains beside Grid's.</summary>
+    public IGrainFactory GrainFactory => _cluster;
 
-    /// <summary>Starts a silo inside this process and returns a client connected to it.</summary>
-    /// <param name="configure">Adds kernels and changes the silo's options; the built-in kernels are always there.</param>
-    /// <param name="cancellationToken">Stops waiting for the silo to start.</param>
-    /// <exception cref="OptionsValidationException">A silo setting is out of range; the message names it.</exception>
-    public static async Task<GridClient> StartEmbeddedAsync(Action<ISiloBuilder>? configure = null, CancellationToken cancellationToken = default)
-    {
-        // The embedded silo is this process, run by this user: its jobs may use any folder the process can (configure may narrow that).
-        var services = new ServiceCollection()
-            .Configure<FetchPolicyOptions>(o => o.AllowAnyFolder = true)
-            .AddGridSilo(configure)
-            .BuildServiceProvider();
-        try
-        {
-            // Check every setting now: an embedded silo has no host to run the start-up validation.
-            services.GetService<IStartupValidator>()?.Validate();
-            var silo = services.GetRequiredService<Silo>();
-            await silo.StartAsync(cancellationToken).ConfigureAwait(false);
-            var client = new GridClient(new EmbeddedConnection(silo, services), services.GetRequiredService<TimeProvider>());
-            await client.GetKernelsAsync(cancellationToken).ConfigureAwait(false);
-            return client;
-        }
-        catch
-        {
-            await services.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    /// <summary>Makes the client of a silo this process hosts (see Grid.Hosting's <c>StartEmbeddedAsync</c>); disposing it stops <paramref name="host"/>.</summary>
+    internal static GridClient ForEmbedded(IClusterClient cluster, IHost host, IServiceProvider siloServices)
+        => new(cluster, host, siloServices, silenceTimeout: null, siloServices.GetService<TimeProvider>() ?? TimeProvider.System);
 
-    /// <summary>Connects to a cluster of silos through its RabbitMQ broker; the returned client has the same API as an embedded one.</summary>
-    /// <param name="connection">The broker's AMQP URI, <c>amqp://user:password@host:5672/vhost</c> (<c>amqps://</c> for TLS); take it from configuration or the environment, not from code.</param>
+    /// <summary>Connects to a cluster of silos through Orleans' gateways, found in the cluster's Redis membership table; the returned client has the same API as an embedded one.</summary>
+    /// <param name="connection">The Redis connection string the silos' <c>Grid:Cluster:Connection</c> holds, <c>host:port,password=...</c> (<c>,ssl=true</c> for TLS); take it from configuration or the environment, not from code.</param>
     /// <param name="options">The cluster's name and timings; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Stops trying to connect.</param>
-    /// <exception cref="ArgumentException">The URI or an option is not valid; the message names it.</exception>
-    /// <exception cref="GridException">The broker cannot be reached within <see cref="ClusterClientOptions.ConnectTimeout"/>, refused the credentials, or
-    /// presented a TLS certificate that is not trusted (see <see cref="ClusterClientOptions.TlsCaFile"/>) or not for its name (see <see cref="ClusterClientOptions.TlsServerName"/>).</exception>
+    /// <exception cref="ArgumentException">The connection string or an option is not valid; the message names it.</exception>
+    /// <exception cref="GridException">Redis cannot be reached or refused the password, or no silo's gateway answered, within <see cref="ClusterClientOptions.ConnectTimeout"/>.</exception>
     public static async Task<GridClient> ConnectAsync(string connection, ClusterClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
-        var settings = (options ?? new ClusterClientOptions()).ToClusterOptions(connection);
-        var problems = ClusterOptionsValidator.Check(settings).ToList();
-        if (problems.Count > 0)
+        options ??= new ClusterClientOptions();
+        if (string.IsNullOrWhiteSpace(options.Name))
         {
-            throw new ArgumentException(string.Join(" ", problems.Select(p => p.Replace(ClusterOptions.SectionName + ":", "ClusterClientOptions.", StringComparison.Ordinal))), nameof(options));
+            throw new ArgumentException("ClusterClientOptions.Name must name the cluster (its silos' Grid:Cluster:Name).", nameof(options));
         }
 
-        var cluster = await ClusterConnection.ConnectAsync(settings, options?.Logger, cancellationToken).ConfigureAwait(false);
-        return new GridClient(cluster, TimeProvider.System);
+        if (options.ConnectTimeout <= TimeSpan.Zero || options.JobSilenceTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("ClusterClientOptions.ConnectTimeout and JobSilenceTimeout must be positive.", nameof(options));
+        }
+
+        var redis = RedisConnection.Parse(connection, options.TlsCaFile, options.ConnectTimeout);
+        var builder = new HostBuilder().UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.Name;
+                o.ServiceId = options.Name;
+            });
+            client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.Services.AddSerializer(s => s.AddGridItems());
+        });
+        if (options.LoggerProvider is { } provider)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(provider));
+        }
+
+        var host = builder.Build();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await host.StartAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new GridException(ConnectFailure(connection, options, exception), exception);
+        }
+
+        return new GridClient(host.Services.GetRequiredService<IClusterClient>(), host, siloServices: null, options.JobSilenceTimeout, TimeProvider.System);
+    }
+
+    private static string ConnectFailure(string connection, ClusterClientOptions options, Exception exception)
+    {
+        var where = $"cluster '{options.Name}' on Redis {RedisConnection.Redact(connection)}";
+        var reason = Innermost(exception).Message;
+        if (exception is OperationCanceledException)
+        {
+            return $"Could not connect to {where} within {options.ConnectTimeout.TotalSeconds:0.#} s: no silo's gateway answered (is Redis reachable and a silo running?).";
+        }
+
+        if (reason.Contains("NOAUTH", StringComparison.OrdinalIgnoreCase) || reason.Contains("WRONGPASS", StringComparison.OrdinalIgnoreCase)
+            || reason.Contains("AuthenticationFailure", StringComparison.OrdinalIgnoreCase) || reason.Contains("invalid password", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Could not connect to {where}: Redis refused the password.";
+        }
+
+        return $"Could not connect to {where}: {reason}";
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is { } inner && exception is not GridException)
+        {
+            exception = inner;
+        }
+
+        return exception;
     }
 
     /// <summary>Lists the live silos with their worker slots and load: the embedded silo, or every silo of the cluster that sent a heartbeat lately.</summary>
-    public Task<IReadOnlyList<SiloStatus>> GetSilosAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SiloStatus>> GetSilosAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return _connection.GetSilosAsync(cancellationToken);
+        var hosts = await _cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var statuses = await Task.WhenAll(hosts.Keys.Select(async silo =>
+        {
+            try
+            {
+                return await WorkerPools.Of(_cluster, silo).GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is TimeoutException or SiloUnavailableException or OrleansException or GridException)
+            {
+                // A silo that stops or dies between the list and its answer is not live any more.
+                return null;
+            }
+        })).ConfigureAwait(false);
+        return [.. statuses.OfType<SiloStatus>().OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
 
     /// <summary>Lists the kernels the silo can run, sorted by name.</summary>
     public async Task<IReadOnlyList<KernelInfo>> GetKernelsAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var kernels = await _connection.GetKernelsAsync(cancellationToken).ConfigureAwait(false);
+        var kernels = await _cluster.GetGrain<IKernelCatalogGrain>(0).GetKernelsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         _kernels = kernels.ToDictionary(k => k.Name, StringComparer.Ordinal);
         return kernels;
     }
@@ -129,7 +184,7 @@ public sealed class GridClient : IAsyncDisposable
         activity?.SetTag(GridTags.Kernel, kernel);
 
         // Stop waiting as soon as the caller cancels, even while the call still waits for a free worker (it then ends at once).
-        var result = await _connection.RunChunkAsync(chunk, typeof(TOut), cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var result = await _cluster.GetGrain<IWorkerGrain>(0).RunChunkAsync(chunk, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result.Errors?[0] is { } error)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -220,7 +275,7 @@ public sealed class GridClient : IAsyncDisposable
         return CreateFetchJob(FetchJobs.Upload, options ?? new UploadOptions(), settings => settings with { UploadFolder = full, UploadTarget = target }, (session, token) => session.FeedAsync(files, token), cancellationToken);
     }
 
-    /// <summary>Stops the embedded silo, letting running turns end for up to 10 seconds; or, for a cluster client, cancels its running jobs and disconnects.</summary>
+    /// <summary>Stops the embedded silo (its running jobs end with it); or, for a cluster client, disconnects from the cluster.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -228,7 +283,15 @@ public sealed class GridClient : IAsyncDisposable
             return;
         }
 
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _host.StopAsync(stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _host.Dispose();
+        }
     }
 
     private GridJob<TOut> CreateJob<TIn, TOut>(
@@ -251,7 +314,7 @@ public sealed class GridClient : IAsyncDisposable
             Retry = options.Retry,
             MaxFailures = options.MaxFailures,
         };
-        return StartJob(_connection.GetJob(spec), spec, options, feed, cancellationToken);
+        return StartJob(GetJob(spec), spec, options, feed, cancellationToken);
     }
 
     private GridJob<FetchResult> CreateFetchJob<TOptions>(
@@ -274,7 +337,7 @@ public sealed class GridClient : IAsyncDisposable
         };
 
         // The same protocol and session as a map job; only the grain differs.
-        return StartJob(_connection.GetJob(spec), spec, mapOptions, feed, cancellationToken);
+        return StartJob(GetJob(spec), spec, mapOptions, feed, cancellationToken);
     }
 
     private GridJob<TOut> StartJob<TIn, TOut>(
@@ -284,7 +347,7 @@ public sealed class GridClient : IAsyncDisposable
         Func<MapSession<TIn, TOut>, CancellationToken, Task> feed,
         CancellationToken cancellationToken)
     {
-        var session = new MapSession<TIn, TOut>(job, spec, options, _time);
+        var session = new MapSession<TIn, TOut>(job, spec, options, _time, _silenceTimeout);
         return new GridJob<TOut>(spec.JobId, (handle, enumeratorToken) => RunJobAsync(session, handle, feed, cancellationToken, enumeratorToken));
     }
 
@@ -315,8 +378,13 @@ public sealed class GridClient : IAsyncDisposable
             throw KernelNames.NotRegistered(kernel, _kernels.Keys);
         }
 
-        _connection.CheckTypes(info, inputType, outputType);
+        info.ThrowIfIncompatible(inputType, outputType);
     }
+
+    // The grain of the job the spec describes: a map job, or a fetch or upload job of the I/O grain.
+    private IJobGrain GetJob(JobSpec spec) => FetchJobs.IsFetchJob(spec.Kernel)
+        ? _cluster.GetGrain<IFetchGrain>(spec.JobId)
+        : _cluster.GetGrain<IMapJobGrain>(spec.JobId);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 }

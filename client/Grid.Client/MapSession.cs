@@ -8,7 +8,7 @@ namespace Grid.Client;
 /// <summary>The client's side of one map job: sends the input in batches as the job makes room, and turns the job's chunk results into one result per item.</summary>
 /// <typeparam name="TIn">The input item type.</typeparam>
 /// <typeparam name="TOut">The kernel's output type.</typeparam>
-internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOptions options, TimeProvider time)
+internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOptions options, TimeProvider time, TimeSpan? silenceTimeout)
 {
     private long _read;
     private volatile bool _inputEnded;
@@ -78,7 +78,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var feeding = Task.Run(() => feed(this, stop.Token), CancellationToken.None);
         var tracker = new ProgressTracker(options.Progress, options.ProgressInterval, time);
-        var results = job.ReadResultsAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        var results = job.ReadResultsAsync().GetAsyncEnumerator(stop.Token);
         var finished = false;
         Exception? failure = null;
         try
@@ -88,13 +88,18 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
                 ChunkResult chunk;
                 try
                 {
-                    if (!await results.MoveNextAsync().ConfigureAwait(false))
+                    if (!await NextAsync(results).ConfigureAwait(false))
                     {
                         finished = true;
                         break;
                     }
 
                     chunk = results.Current;
+                    if (chunk.Count == 0)
+                    {
+                        // The job's heartbeat while it has no result ready.
+                        continue;
+                    }
                 }
                 catch (Exception exception)
                 {
@@ -150,6 +155,30 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
             throw new GridException(
                 $"Reading the input of job {spec.JobId} failed after {summary.Total} items ({inputError.GetType().Name}: {inputError.Message}); those items have their results.",
                 inputError);
+        }
+    }
+
+    /// <summary>Waits for the job's next result; on a cluster, a job that sends nothing (not even its heartbeat) for the silence timeout has lost its silo.</summary>
+    private async ValueTask<bool> NextAsync(IAsyncEnumerator<ChunkResult> results)
+    {
+        if (silenceTimeout is not { } timeout)
+        {
+            return await results.MoveNextAsync().ConfigureAwait(false);
+        }
+
+        var next = results.MoveNextAsync();
+        if (next.IsCompleted)
+        {
+            return await next.ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await next.AsTask().WaitAsync(timeout, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new GridException($"The silo running job {spec.JobId} sent nothing for {timeout.TotalSeconds:0.#} s (it sends a heartbeat every second): it is taken for lost.", exception);
         }
     }
 

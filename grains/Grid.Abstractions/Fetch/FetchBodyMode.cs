@@ -1,6 +1,7 @@
 namespace Grid.Fetch;
 
 /// <summary>What a fetch job does with each response body.</summary>
+[GenerateSerializer]
 public enum FetchBodyMode
 {
     /// <summary>The body's bytes are returned in <see cref="FetchResult.Body"/>.</summary>

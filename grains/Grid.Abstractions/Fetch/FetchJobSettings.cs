@@ -4,6 +4,8 @@ namespace Grid.Fetch;
 
 /// <summary>How a fetch or upload job makes its requests: limits, time limits, retries, redirects and what becomes of bodies; carried by <see cref="JobSpec.Fetch"/>.</summary>
 /// <remarks>Made only of numbers, strings, time spans and enums, so that it travels as JSON.</remarks>
+[GenerateSerializer]
+[Immutable]
 public sealed record FetchJobSettings
 {
     /// <summary>The default of <see cref="MaxConcurrency"/>.</summary>
@@ -29,54 +31,67 @@ public sealed record FetchJobSettings
 
     /// <summary>Gets the most requests of the job in flight at once, over all hosts.</summary>
     /// <value>The default value is 100.</value>
+    [Id(101)]
     public int MaxConcurrency { get; init; } = DefaultMaxConcurrency;
 
     /// <summary>Gets the most requests of the job in flight at once to one host; 0 for no limit beyond <see cref="MaxConcurrency"/>.</summary>
     /// <value>The default value is 0.</value>
+    [Id(102)]
     public int MaxPerHost { get; init; }
 
     /// <summary>Gets the time limit of one attempt: connecting, following redirects, the response headers and the whole body.</summary>
     /// <value>The default value is 30 seconds.</value>
+    [Id(103)]
     public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
 
     /// <summary>Gets how many times a request that failed transiently (connection error, time-out, 5xx, 429) is tried again; never after a 4xx.</summary>
     /// <value>The default value is 2.</value>
+    [Id(104)]
     public int MaxRetries { get; init; } = DefaultMaxRetries;
 
     /// <summary>Gets the wait before the first retry; each further retry waits twice as long, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
     /// <value>The default value is 250 milliseconds.</value>
+    [Id(105)]
     public TimeSpan RetryDelay { get; init; } = DefaultRetryDelay;
 
     /// <summary>Gets the longest wait before a retry, also the cap on a server's <c>Retry-After</c>.</summary>
     /// <value>The default value is 10 seconds.</value>
+    [Id(106)]
     public TimeSpan MaxRetryDelay { get; init; } = DefaultMaxRetryDelay;
 
     /// <summary>Gets the most redirects followed for one request; 0 reports a redirect as the result.</summary>
     /// <value>The default value is 10.</value>
+    [Id(107)]
     public int MaxRedirects { get; init; } = DefaultMaxRedirects;
 
     /// <summary>Gets the longest response body read; a longer one ends the request with <see cref="FetchReasons.BodyTooLarge"/>.</summary>
     /// <value>The default value is 16 MiB.</value>
+    [Id(108)]
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
 
     /// <summary>Gets what a fetch job does with each body.</summary>
     /// <value>The default value is <see cref="FetchBodyMode.Return"/>.</value>
+    [Id(109)]
     public FetchBodyMode Body { get; init; } = FetchBodyMode.Return;
 
     /// <summary>Gets the folder bodies are saved into when <see cref="Body"/> is <see cref="FetchBodyMode.Save"/>; the silo must allow it.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
+    [Id(110)]
     public string? SaveFolder { get; init; }
 
     /// <summary>Gets the folder an upload job reads its files from; the silo must allow it (<c>Grid:Fetch:UploadRoots</c>).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
+    [Id(111)]
     public string? UploadFolder { get; init; }
 
     /// <summary>Gets the URL an upload job sends each file to: the file's relative path replaces <c>{path}</c>, or is appended after a <c>/</c>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
+    [Id(112)]
     public string? UploadTarget { get; init; }
 
     /// <summary>Gets the method an upload job sends each file with.</summary>
     /// <value>The default value is <see cref="UploadMethod.Put"/>.</value>
+    [Id(113)]
     public UploadMethod UploadMethod { get; init; } = UploadMethod.Put;
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range, as <c><paramref name="owner"/>.Setting</c>.</summary>

@@ -1,6 +1,7 @@
 namespace Grid.Fetch;
 
 /// <summary>The HTTP method an upload job sends each file with.</summary>
+[GenerateSerializer]
 public enum UploadMethod
 {
     /// <summary>PUT, as object stores take a file: idempotent, so every transient failure is retried.</summary>

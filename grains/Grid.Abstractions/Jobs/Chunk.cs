@@ -6,15 +6,20 @@ namespace Grid.Jobs;
 /// <param name="StartIndex">The index of the first item in the job's input.</param>
 /// <param name="Kernel">The name of the kernel to run.</param>
 /// <param name="Inputs">The items, an array of the job's input type.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record Chunk(Guid JobId, long ChunkId, long StartIndex, string Kernel, Array Inputs)
 {
     /// <summary>Gets the time limit of one item, or <see langword="null"/> for none.</summary>
+    [Id(101)]
     public TimeSpan? ItemTimeout { get; init; }
 
     /// <summary>Gets the job's hard time limit of one item, or <see langword="null"/> for none; the kernel's own hard limit applies too, and the smaller wins.</summary>
+    [Id(102)]
     public TimeSpan? HardItemTimeout { get; init; }
 
     /// <summary>Gets when the job's time limit passes, or <see langword="null"/> for none; items still running then are timed out.</summary>
+    [Id(103)]
     public DateTimeOffset? Deadline { get; init; }
 
     /// <summary>Gets the number of items in the chunk.</summary>

@@ -9,6 +9,8 @@ namespace Grid.Jobs;
 /// <param name="Durations">How long the kernel ran on each item.</param>
 /// <param name="Worker">The name of the worker that ran the chunk.</param>
 /// <param name="Busy">How long the worker spent on the whole chunk.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record ChunkResult(
     Guid JobId,
     long ChunkId,
@@ -20,9 +22,11 @@ public sealed record ChunkResult(
     TimeSpan Busy)
 {
     /// <summary>Gets when the worker began the chunk; the time from sending it to this is its queue wait.</summary>
+    [Id(101)]
     public DateTimeOffset Started { get; init; }
 
     /// <summary>Gets how many times each item was run, or <see langword="null"/> when each ran once.</summary>
+    [Id(102)]
     public int[]? Attempts { get; init; }
 
     /// <summary>Gets the number of items in the chunk.</summary>

@@ -1,6 +1,7 @@
 namespace Grid;
 
 /// <summary>Base of the errors Grid raises for a whole call or job (a single item's failure is reported as its <c>ItemError</c> instead).</summary>
+[GenerateSerializer]
 public class GridException : Exception
 {
     /// <summary>Creates an exception with no message.</summary>

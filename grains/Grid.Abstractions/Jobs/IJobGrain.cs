@@ -4,8 +4,9 @@ namespace Grid.Jobs;
 /// <remarks>
 /// The client calls <see cref="StartAsync"/> once, then <see cref="PushAsync"/> for each batch (each call returns when the job has room,
 /// which is the input's backpressure), then <see cref="CompleteInputsAsync"/>, while it reads <see cref="ReadResultsAsync"/> to the end.
+/// A map job is an <see cref="IMapJobGrain"/>, a fetch or upload job an <see cref="Fetch.IFetchGrain"/>; both speak this protocol.
 /// </remarks>
-public interface IJobGrain : IGrain
+public interface IJobGrain : IGrainWithGuidKey
 {
     /// <summary>Checks the kernel and the limits and starts the job; throws a <see cref="GridException"/> naming what is wrong.</summary>
     Task StartAsync(JobSpec spec);
@@ -17,7 +18,8 @@ public interface IJobGrain : IGrain
     Task CompleteInputsAsync(string? inputError);
 
     /// <summary>Streams the results chunk by chunk, in completion order (or input order when the job is ordered), until every item read has one.</summary>
-    IAsyncEnumerable<ChunkResult> ReadResultsAsync(CancellationToken cancellationToken);
+    /// <remarks>While no result is ready it sends an empty batch (<see cref="ChunkResult.Count"/> 0) every second, so a reader can tell a slow job from a lost one.</remarks>
+    IAsyncEnumerable<ChunkResult> ReadResultsAsync();
 
     /// <summary>Cancels the job: queued items are dropped and running kernels see their token.</summary>
     [OneWay]

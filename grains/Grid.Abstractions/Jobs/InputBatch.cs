@@ -3,4 +3,6 @@ namespace Grid.Jobs;
 /// <summary>A run of consecutive input items sent by the client to a job.</summary>
 /// <param name="StartIndex">The index of the first item in the job's input.</param>
 /// <param name="Items">The items, an array of the job's input type.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record InputBatch(long StartIndex, Array Items);

@@ -4,9 +4,12 @@ namespace Grid.Jobs;
 /// <param name="Status">How the item ended; never <see cref="ItemStatus.Ok"/>.</param>
 /// <param name="Type">The full name of the exception type, for example <c>System.DivideByZeroException</c>.</param>
 /// <param name="Message">A message a person can read.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record ItemError(ItemStatus Status, string Type, string Message)
 {
     /// <summary>Gets the exception's text with its stack trace, when the item failed inside a kernel.</summary>
+    [Id(101)]
     public string? Detail { get; init; }
 
     /// <summary>Describes an exception thrown by a kernel.</summary>

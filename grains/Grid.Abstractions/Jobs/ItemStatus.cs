@@ -1,6 +1,7 @@
 namespace Grid.Jobs;
 
 /// <summary>How one item of a job ended.</summary>
+[GenerateSerializer]
 public enum ItemStatus
 {
     /// <summary>The kernel returned a value.</summary>

@@ -1,6 +1,7 @@
 namespace Grid.Jobs;
 
 /// <summary>How a job as a whole ended.</summary>
+[GenerateSerializer]
 public enum JobOutcome
 {
     /// <summary>Every item the job read has a result (failed items included).</summary>

@@ -8,6 +8,8 @@ namespace Grid.Jobs;
 /// <param name="Cancelled">Items dropped or stopped by cancellation.</param>
 /// <param name="Total">The number of input items, once the whole input has been read; otherwise <see langword="null"/>.</param>
 /// <param name="Elapsed">Time since the job started.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record JobProgress(long Read, long Succeeded, long Failed, long TimedOut, long Cancelled, long? Total, TimeSpan Elapsed)
 {
     /// <summary>Gets the items that have a result of any kind.</summary>

@@ -11,6 +11,8 @@ namespace Grid.Jobs;
 /// <param name="Cancelled">Items dropped or stopped by cancellation.</param>
 /// <param name="WallTime">Time from the job's start to its end.</param>
 /// <param name="Workers">Busy time per worker, busiest first.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record JobSummary(
     Guid JobId,
     string Kernel,
@@ -24,18 +26,23 @@ public sealed record JobSummary(
     IReadOnlyList<WorkerUsage> Workers)
 {
     /// <summary>Gets why the job stopped early, when it did.</summary>
+    [Id(101)]
     public string? Error { get; init; }
 
     /// <summary>Gets the items that did not succeed counted by reason (fetch and upload jobs: the <c>FetchReasons</c> codes), or <see langword="null"/> when the job does not classify them.</summary>
+    [Id(102)]
     public IReadOnlyDictionary<string, long>? FailureReasons { get; init; }
 
     /// <summary>Gets the attempts made beyond each item's first, whatever failure they followed.</summary>
+    [Id(103)]
     public long Retries { get; init; }
 
     /// <summary>Gets the retries (of <see cref="Retries"/>) that followed a timed-out attempt.</summary>
+    [Id(104)]
     public long TimeoutRetries { get; init; }
 
     /// <summary>Gets the retries (of <see cref="Retries"/>) that followed an attempt whose worker process died.</summary>
+    [Id(105)]
     public long CrashRetries { get; init; }
 
     /// <summary>Gets the items that have a result of any kind.</summary>

@@ -9,6 +9,8 @@ namespace Grid.Jobs;
 /// (or derives from one listed), or when the list is empty; a timed-out item only with <see cref="RetryTimeouts"/>, and an item whose
 /// worker process died only with <see cref="RetryCrashes"/>. A cancelled item is never retried.
 /// </remarks>
+[GenerateSerializer]
+[Immutable]
 public sealed record RetryPolicy
 {
     /// <summary>The most attempts a policy may allow.</summary>
@@ -16,30 +18,37 @@ public sealed record RetryPolicy
 
     /// <summary>Gets how many times an item may run in all, the first attempt included; 1 turns retries off.</summary>
     /// <value>The default value is 3.</value>
+    [Id(101)]
     public int MaxAttempts { get; init; } = 3;
 
     /// <summary>Gets the wait before the second attempt.</summary>
     /// <value>The default value is 100 milliseconds.</value>
+    [Id(102)]
     public TimeSpan InitialDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Gets what each further wait is multiplied by.</summary>
     /// <value>The default value is 2.</value>
+    [Id(103)]
     public double BackoffFactor { get; init; } = 2;
 
     /// <summary>Gets the longest wait between two attempts.</summary>
     /// <value>The default value is 10 seconds.</value>
+    [Id(104)]
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets the full names of the exception types worth another attempt (for example <c>System.IO.IOException</c>); a type derived from one listed is retried too.</summary>
     /// <value>The default value is empty: every exception a kernel throws.</value>
+    [Id(105)]
     public IReadOnlyList<string> RetryOn { get; init; } = [];
 
     /// <summary>Gets whether an item stopped by its time limit is run again.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
+    [Id(106)]
     public bool RetryTimeouts { get; init; }
 
     /// <summary>Gets whether an item whose worker process died under it is run again: a process-isolated kernel's item failed with <see cref="Kernels.KernelReasons.WorkerCrashed"/> or <see cref="Kernels.KernelReasons.OutOfMemory"/>.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
+    [Id(107)]
     public bool RetryCrashes { get; init; }
 
     /// <summary>Returns a copy that also retries exceptions of type <typeparamref name="TException"/> and the types derived from it.</summary>

@@ -5,4 +5,6 @@ namespace Grid.Jobs;
 /// <param name="Chunks">The chunks it ran.</param>
 /// <param name="Items">The items it ran.</param>
 /// <param name="Busy">The time it spent running them.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record WorkerUsage(string Worker, long Chunks, long Items, TimeSpan Busy);

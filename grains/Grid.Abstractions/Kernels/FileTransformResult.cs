@@ -7,4 +7,6 @@ namespace Grid.Kernels;
 /// <param name="InputBytes">The size of the input.</param>
 /// <param name="OutputBytes">The size of the compressed copy.</param>
 /// <param name="Sha256">The input's SHA-256 as lower-case hex.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record FileTransformResult(string InputPath, string OutputPath, string HashPath, long InputBytes, long OutputBytes, string Sha256);

@@ -4,6 +4,8 @@ namespace Grid.Kernels;
 /// <param name="Name">The kernel name.</param>
 /// <param name="InputType">The type of one input item.</param>
 /// <param name="OutputType">The type of one result.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record KernelInfo(string Name, Type InputType, Type OutputType)
 {
     /// <summary>Throws a <see cref="GridException"/> naming both sides when a caller's item types do not fit this kernel.</summary>

@@ -3,6 +3,8 @@ namespace Grid.Kernels;
 /// <summary>The outcome of Monte Carlo pi runs: points inside the quarter circle out of points thrown.</summary>
 /// <param name="Hits">Points that fell inside the quarter circle.</param>
 /// <param name="Samples">Points thrown.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record PiEstimate(long Hits, long Samples)
 {
     /// <summary>Gets the estimate of pi, four times the share of hits.</summary>

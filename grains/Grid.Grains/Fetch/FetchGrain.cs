@@ -12,7 +12,7 @@ namespace Grid.Fetch;
 /// on a few threads); only their completions come back to the grain.
 /// </remarks>
 [Reentrant]
-internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runner, IGrainRuntime runtime, JobMonitor monitor, ILogger<FetchGrain> logger)
+internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runner, IGridSilo runtime, JobMonitor monitor, ILogger<FetchGrain> logger)
     : StreamingJobGrain(runtime, monitor), IFetchGrain
 {
     private readonly Dictionary<string, HostQueue> _hosts = new(StringComparer.OrdinalIgnoreCase);
@@ -82,11 +82,11 @@ internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runne
         Dispatch();
     }
 
-    public override Task OnDeactivateAsync(CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _stop.Cancel();
         _stop.Dispose();
-        return base.OnDeactivateAsync(cancellationToken);
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <summary>Checks the job's kind, item types and settings against the silo's policy; throws naming what is wrong.</summary>

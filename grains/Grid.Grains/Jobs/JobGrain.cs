@@ -3,29 +3,41 @@ using Grid.Diagnostics;
 using Grid.Kernels;
 using Grid.Monitoring;
 using Microsoft.Extensions.Logging;
+using Grid.Workers;
 using Microsoft.Extensions.Options;
 
 namespace Grid.Jobs;
 
-/// <summary>One job: holds its input as the client sends it, cuts it into adaptively sized chunks for the stateless workers, and streams each chunk's results back as it completes.</summary>
+/// <summary>One job: holds its input as the client sends it, cuts it into adaptively sized chunks as the silos' worker pools pull them, and streams each chunk's results back as it completes.</summary>
 /// <remarks>
-/// Reentrant, so that the client's input calls, the result stream and the workers' replies interleave at awaits; all of them still
-/// run one at a time on the activation's scheduler, so the job's state needs no locks.
+/// <para>
+/// Reentrant, so that the client's input calls, the result stream, the pools' pulls and their results interleave at awaits; all of them
+/// still run one at a time on the activation, so the job's state needs no locks.
+/// </para>
+/// <para>
+/// Work spreads by pull: the job offers itself to the pool of every active silo (and of every silo that joins while it runs); a pool
+/// takes chunks while its workers can, so an idle or faster silo takes more. The job knows which silo holds which chunk; when Orleans
+/// membership declares that silo dead, its chunks are handed out again, and a late result of a chunk already settled is dropped, so
+/// each item's result is delivered once.
+/// </para>
 /// </remarks>
 [Reentrant]
 internal sealed partial class JobGrain(
     KernelRegistry kernels,
-    IChunkDispatcher dispatcher,
-    IGrainRuntime runtime,
+    IGridSilo runtime,
+    IClusterMembershipService membership,
     JobMonitor monitor,
     IOptions<JobOptions> options,
     ILogger<JobGrain> logger)
-    : StreamingJobGrain(runtime, monitor)
+    : StreamingJobGrain(runtime, monitor), IMapJobGrain, IChunkSource
 {
     private readonly JobOptions _options = options.Value;
     private readonly Queue<Array> _pending = new();
     private readonly Dictionary<string, WorkerUsage> _usage = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _cancellation = new();
+    private readonly Dictionary<long, Assignment> _assigned = [];
+    private readonly Dictionary<string, int> _pools = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _waitingPools = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _watch = new();
     private readonly Queue<(Chunk Chunk, int Attempt, ChunkResult Last)> _retryReady = new();
     private readonly CancellationTokenSource _retryWait = new();
     private RetryRules? _retry;
@@ -41,10 +53,12 @@ internal sealed partial class JobGrain(
     private long _pendingCount;
     private int _headOffset;
     private long _nextChunkId;
-    private int _chunksInFlight;
 
     /// <summary>Gets whether items wait for a worker, run, or wait to run again.</summary>
-    protected override bool HasWork => _pendingCount > 0 || _chunksInFlight > 0 || _retriesWaiting > 0 || _retryReady.Count > 0;
+    protected override bool HasWork => _pendingCount > 0 || _assigned.Count > 0 || _retriesWaiting > 0 || _retryReady.Count > 0;
+
+    // Workers of every pool that has pulled, or this silo's count for each active silo until they have.
+    private int Workers => Math.Max(1, _pools.Count > 0 ? _pools.Values.Sum() : Runtime.MaxWorkers);
 
     public override Task StartAsync(JobSpec spec)
     {
@@ -61,13 +75,58 @@ internal sealed partial class JobGrain(
         var runner = kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
         TimeLimit.ThrowIfHardBelowSoft(runner.Options.HardTimeout, $"Kernel '{spec.Kernel}''s hard time limit", spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
         _retry = (spec.Retry ?? kernels.GetRetry(spec.Kernel)) is { MaxAttempts: > 1 } retry ? new RetryRules(retry) : null;
-        _workers = Math.Max(1, dispatcher.WorkerSlots);
+        var silos = ActiveSilos().ToList();
+        _workers = Math.Max(1, Runtime.MaxWorkers * silos.Count);
         _sizer = new ChunkSizer(_options.TargetChunkDuration, _options.MaxChunkSize);
         _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : _options.DefaultMaxInFlight;
         _maxChunkSize = Math.Max(1, _maxInFlight / (_workers * _options.ChunksPerWorker));
         _deadline = spec.JobTimeout is { } timeout ? Runtime.TimeProvider.GetUtcNow() + timeout : null;
         Begin(spec, _workers);
         LogJobStarted(logger, spec.JobId, spec.Kernel, _workers);
+        OfferToAll();
+        _ = WatchMembershipAsync(_watch.Token);
+        return Task.CompletedTask;
+    }
+
+    public Task<Immutable<Chunk[]>> TakeChunksAsync(string silo, int slots, int max)
+    {
+        if (!IsStarted || Finished)
+        {
+            // A pull that reaches a job that has ended (or an activation that never ran one) takes nothing.
+            return Task.FromResult(new Immutable<Chunk[]>([]));
+        }
+
+        _pools[silo] = Math.Max(1, slots);
+        _workers = Workers;
+        var taken = new List<Chunk>(Math.Min(max, 16));
+        while (taken.Count < max && NextChunk() is { } next)
+        {
+            var (chunk, attempt) = next;
+            taken.Add(chunk);
+            _assigned[chunk.ChunkId] = new Assignment(chunk, attempt, silo, Runtime.TimeProvider.GetUtcNow(), StartChunkActivity(chunk));
+        }
+
+        if (taken.Count == 0)
+        {
+            _waitingPools.Add(silo);
+        }
+
+        return Task.FromResult(new Immutable<Chunk[]>([.. taken]));
+    }
+
+    public Task CompleteChunksAsync(string silo, Immutable<ChunkResult[]> results)
+    {
+        foreach (var result in results.Value)
+        {
+            // A chunk already settled (run again after its silo was declared dead, and finished there first) is not counted twice.
+            if (_assigned.Remove(result.ChunkId, out var assignment))
+            {
+                Settle(assignment, result);
+            }
+        }
+
+        OfferWork();
+        FinishIfDone();
         return Task.CompletedTask;
     }
 
@@ -84,7 +143,7 @@ internal sealed partial class JobGrain(
             _pendingCount += batch.Items.Length;
             Read += batch.Items.Length;
             Monitor.ItemsRead(Started().JobId, Read);
-            Dispatch();
+            OfferWork();
         }
     }
 
@@ -109,24 +168,30 @@ internal sealed partial class JobGrain(
         };
     }
 
-    public override Task OnDeactivateAsync(CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _cancellation.Dispose();
+        _watch.Cancel();
+        _watch.Dispose();
         _retryWait.Dispose();
-        return base.OnDeactivateAsync(cancellationToken);
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <summary>Called once when the input has ended: the last, smaller chunks can go.</summary>
-    protected override void OnInputComplete() => Dispatch();
+    protected override void OnInputComplete() => OfferWork();
 
     /// <summary>Called once when the job stops early: running kernels see their token on cancellation, and waiting items (and items waiting to run again) end.</summary>
     protected override void OnStopping(JobOutcome outcome)
     {
         if (outcome == JobOutcome.Cancelled)
         {
-            _cancellation.Cancel();
+            // Running kernels see their token: tell each pool that holds a chunk of the job.
+            foreach (var silo in _assigned.Values.Select(a => a.Silo).Distinct(StringComparer.Ordinal))
+            {
+                GrainFactory.GetGrain<IWorkerPoolGrain>(silo).CancelJobAsync(Started().JobId, Error ?? "The job was cancelled.").Ignore();
+            }
         }
 
+        _watch.Cancel();
         _retryWait.Cancel();
         DropPending();
     }
@@ -134,96 +199,160 @@ internal sealed partial class JobGrain(
     protected override void LogFinished(JobSummary summary)
         => LogJobFinished(logger, summary.JobId, summary.Outcome, summary.Total, summary.Succeeded, summary.Total - summary.Succeeded, summary.WallTime.TotalSeconds);
 
-    /// <summary>Sends chunks while there are items to run (retries first) and a worker without a chunk waiting.</summary>
-    private void Dispatch()
+    /// <summary>Cuts the next chunk to hand out (items to run again first), or returns <see langword="null"/> when none should go now.</summary>
+    private (Chunk Chunk, int Attempt)? NextChunk()
     {
         var spec = Started();
-        var capacity = _workers * _options.ChunksPerWorker;
-        while (_retryReady.Count > 0 || _pendingCount > 0)
+        if (StopOutcome is not null)
         {
-            if (StopOutcome is not null)
+            DropPending();
+            return null;
+        }
+
+        if (_retryReady.TryDequeue(out var retry))
+        {
+            return (retry.Chunk, retry.Attempt);
+        }
+
+        if (_pendingCount == 0)
+        {
+            return null;
+        }
+
+        // A chunk is also capped by the job's share of MaxInFlight, so the items held stay within it.
+        var size = Math.Min(_sizer!.Next(InputComplete ? _pendingCount : null, _workers), _maxChunkSize);
+        if (size > _pendingCount)
+        {
+            // Wait for more input to fill the chunk, unless a worker would sit idle meanwhile.
+            if (!InputComplete && _assigned.Count >= _workers)
             {
-                DropPending();
-                return;
+                return null;
             }
 
-            if (_chunksInFlight >= capacity)
-            {
-                return;
-            }
+            size = (int)_pendingCount;
+        }
 
-            if (_retryReady.TryDequeue(out var retry))
-            {
-                Send(retry.Chunk, retry.Attempt);
-                continue;
-            }
+        var startIndex = Read - _pendingCount;
+        var chunk = new Chunk(spec.JobId, _nextChunkId++, startIndex, spec.Kernel, Take(size, spec.InputType))
+        {
+            ItemTimeout = spec.ItemTimeout,
+            HardItemTimeout = spec.HardItemTimeout,
+            Deadline = _deadline,
+        };
+        return (chunk, 1);
+    }
 
-            // A chunk is also capped by the job's share of MaxInFlight, so the items held stay within it.
-            var size = Math.Min(_sizer!.Next(InputComplete ? _pendingCount : null, _workers), _maxChunkSize);
-            if (size > _pendingCount)
+    /// <summary>Tells the pools that found nothing to take that the job has work again.</summary>
+    private void OfferWork()
+    {
+        if (_waitingPools.Count == 0 || StopOutcome is not null || (_pendingCount == 0 && _retryReady.Count == 0))
+        {
+            return;
+        }
+
+        foreach (var silo in _waitingPools)
+        {
+            GrainFactory.GetGrain<IWorkerPoolGrain>(silo).OfferAsync(Started().JobId).Ignore();
+        }
+
+        _waitingPools.Clear();
+    }
+
+    private Activity? StartChunkActivity(Chunk chunk)
+    {
+        if (JobActivity is null)
+        {
+            return null;
+        }
+
+        var activity = GridDiagnostics.StartDetached(GridDiagnostics.Jobs, "grid.chunk", ActivityKind.Internal, JobActivity.Context);
+        activity?.SetTag(GridTags.ChunkId, chunk.ChunkId);
+        activity?.SetTag(GridTags.Items, chunk.Count);
+        return activity;
+    }
+
+    private void Settle(Assignment assignment, ChunkResult result)
+    {
+        EndChunkActivity(assignment.Activity, result, assignment.Dispatched);
+        _sizer!.Observe(result.Count, result.Busy);
+        CountUsage(result);
+        Settle(assignment.Chunk, assignment.Attempt, result, assignment.Dispatched);
+        StopIfTooManyFailures();
+    }
+
+    /// <summary>Offers the job to every active silo's pool, and while the job runs follows membership: a silo that joins is offered the job, the chunks of a silo declared dead go out again.</summary>
+    private async Task WatchMembershipAsync(CancellationToken cancellationToken)
+    {
+        var known = new HashSet<SiloAddress>();
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
             {
-                // Wait for more input to fill the chunk, unless a worker would sit idle meanwhile.
-                if (!InputComplete && _chunksInFlight >= _workers)
+                foreach (var member in snapshot.Members.Values)
+                {
+                    if (member.Status == SiloStatus.Active && known.Add(member.SiloAddress))
+                    {
+                        WorkerPools.Of(GrainFactory, member.SiloAddress).OfferAsync(Started().JobId).Ignore();
+                    }
+                    else if (member.Status == SiloStatus.Dead && known.Remove(member.SiloAddress))
+                    {
+                        Reclaim(WorkerPools.KeyOf(member.SiloAddress));
+                    }
+                }
+
+                if (Finished)
                 {
                     return;
                 }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The job has ended or stopped: nothing more to follow.
+        }
+    }
 
-                size = (int)_pendingCount;
+    /// <summary>Hands the chunks <paramref name="silo"/> held out again, each with the attempt it had, and forgets its pool.</summary>
+    private void Reclaim(string silo)
+    {
+        _pools.Remove(silo);
+        _waitingPools.Remove(silo);
+        var lost = _assigned.Values.Where(a => string.Equals(a.Silo, silo, StringComparison.Ordinal)).OrderBy(a => a.Chunk.ChunkId).ToList();
+        if (lost.Count == 0)
+        {
+            return;
+        }
+
+        LogChunksReclaimed(logger, Started().JobId, lost.Count, silo);
+        foreach (var assignment in lost)
+        {
+            _assigned.Remove(assignment.Chunk.ChunkId);
+            GridDiagnostics.StopDetached(assignment.Activity);
+            if (StopOutcome is not null)
+            {
+                Record(ChunkResult.NotRun(assignment.Chunk, StoppedError(), worker: "none"), Runtime.TimeProvider.GetUtcNow());
+                continue;
             }
 
-            var startIndex = Read - _pendingCount;
-            Send(new Chunk(spec.JobId, _nextChunkId++, startIndex, spec.Kernel, Take(size, spec.InputType))
-            {
-                ItemTimeout = spec.ItemTimeout,
-                HardItemTimeout = spec.HardItemTimeout,
-                Deadline = _deadline,
-            }, attempt: 1);
-        }
-    }
-
-    private void Send(Chunk chunk, int attempt)
-    {
-        _chunksInFlight++;
-
-        // The chunk's span parents the worker's: make it current just while the call to the worker is made.
-        var chunkActivity = JobActivity is null ? null : GridDiagnostics.StartDetached(GridDiagnostics.Jobs, "grid.chunk", ActivityKind.Internal, JobActivity.Context);
-        var previous = Activity.Current;
-        if (chunkActivity is not null)
-        {
-            chunkActivity.SetTag(GridTags.ChunkId, chunk.ChunkId);
-            chunkActivity.SetTag(GridTags.Items, chunk.Count);
-            Activity.Current = chunkActivity;
+            _retryReady.Enqueue((assignment.Chunk, assignment.Attempt, ChunkResult.NotRun(assignment.Chunk, StoppedError(), worker: "none")));
         }
 
-        _ = RunChunkAsync(chunk, attempt, chunkActivity);
-        Activity.Current = previous;
-    }
-
-    private async Task RunChunkAsync(Chunk chunk, int attempt, Activity? activity)
-    {
-        var dispatched = Runtime.TimeProvider.GetUtcNow();
-        ChunkResult result;
-        try
-        {
-            result = await dispatcher.RunAsync(chunk, _cancellation.Token);
-        }
-        catch (Exception exception)
-        {
-            GridDiagnostics.SetError(activity, exception);
-            // The chunk never ran (the silo is stopping, or the worker failed): each item gets the reason, and the job goes on.
-            LogChunkFailed(logger, exception, chunk.JobId, chunk.ChunkId);
-            result = ChunkResult.NotRun(chunk, ItemError.FromException(exception) with { Detail = null }, worker: "none");
-        }
-
-        _chunksInFlight--;
-        EndChunkActivity(activity, result, dispatched);
-        _sizer!.Observe(result.Count, result.Busy);
-        CountUsage(result);
-        Settle(chunk, attempt, result, dispatched);
-        StopIfTooManyFailures();
-        Dispatch();
+        OfferToAll();
         FinishIfDone();
     }
+
+    private void OfferToAll()
+    {
+        foreach (var member in ActiveSilos())
+        {
+            WorkerPools.Of(GrainFactory, member).OfferAsync(Started().JobId).Ignore();
+        }
+
+        _waitingPools.Clear();
+    }
+
+    private IEnumerable<SiloAddress> ActiveSilos()
+        => membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
 
     /// <summary>Delivers the items of a chunk's result that have their final outcome, and sets the others (runs of items whose error the retry policy retries) to run again after their backoff.</summary>
     private void Settle(Chunk chunk, int attempt, ChunkResult result, DateTimeOffset dispatched)
@@ -307,7 +436,7 @@ internal sealed partial class JobGrain(
         }
 
         _retryReady.Enqueue((chunk, attempt, last));
-        Dispatch();
+        OfferWork();
     }
 
     /// <summary>Stops the job once more items have finally failed than the client's <see cref="JobSpec.MaxFailures"/> allows.</summary>
@@ -361,12 +490,7 @@ internal sealed partial class JobGrain(
     private void DropPending()
     {
         var spec = Started();
-        var error = StopOutcome switch
-        {
-            JobOutcome.TimedOut => new ItemError(ItemStatus.Cancelled, typeof(TimeoutException).FullName!, "The job's time limit passed before the item ran."),
-            JobOutcome.Failed => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, $"The job stopped before the item ran: {Error}"),
-            _ => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, "The job was cancelled before the item ran."),
-        };
+        var error = StoppedError();
 
         // Items that were to run again end with their last attempt's outcome.
         while (_retryReady.TryDequeue(out var retry))
@@ -381,6 +505,14 @@ internal sealed partial class JobGrain(
             Record(ChunkResult.NotRun(chunk, error, worker: "none"), Runtime.TimeProvider.GetUtcNow());
         }
     }
+
+    // The error of an item that never ran because the job stopped.
+    private ItemError StoppedError() => StopOutcome switch
+    {
+        JobOutcome.TimedOut => new ItemError(ItemStatus.Cancelled, typeof(TimeoutException).FullName!, "The job's time limit passed before the item ran."),
+        JobOutcome.Failed => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, $"The job stopped before the item ran: {Error}"),
+        _ => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, "The job was cancelled before the item ran."),
+    };
 
     /// <summary>Takes the next <paramref name="count"/> pending items as one array, copying only when they are not exactly one whole batch.</summary>
     private Array Take(int count, Type inputType)
@@ -419,6 +551,9 @@ internal sealed partial class JobGrain(
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Job {JobId} {Outcome}: {Items} items, {Succeeded} succeeded, {NotSucceeded} did not, in {Seconds:0.###} s")]
     private static partial void LogJobFinished(ILogger logger, Guid jobId, JobOutcome outcome, long items, long succeeded, long notSucceeded, double seconds);
 
-    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Chunk {ChunkId} of job {JobId} could not run")]
-    private static partial void LogChunkFailed(ILogger logger, Exception exception, Guid jobId, long chunkId);
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Job {JobId}: {Chunks} chunks held by silo {Silo}, which membership declared dead, go out again")]
+    private static partial void LogChunksReclaimed(ILogger logger, Guid jobId, int chunks, string silo);
+
+    // One chunk out on a pool: what it is, which attempt, which silo holds it, since when, and its span.
+    private sealed record Assignment(Chunk Chunk, int Attempt, string Silo, DateTimeOffset Dispatched, Activity? Activity);
 }

@@ -56,7 +56,8 @@ internal sealed class JobResults
     }
 
     /// <summary>Streams the results as they are queued, once per job; throws naming the job when a second reader comes.</summary>
-    public async IAsyncEnumerable<ChunkResult> ReadAsync(Guid jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>While no result is ready, an empty result (no items) is sent every <see cref="HeartbeatInterval"/>, so that the reader can tell a slow job from a job whose silo is gone.</remarks>
+    public async IAsyncEnumerable<ChunkResult> ReadAsync(Guid jobId, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (_attached)
         {
@@ -67,8 +68,28 @@ internal sealed class JobResults
         ReaderOpen = true;
         try
         {
-            while (await _channel.Reader.WaitToReadAsync(cancellationToken))
+            while (true)
             {
+                var ready = _channel.Reader.WaitToReadAsync(cancellationToken);
+                if (!ready.IsCompleted)
+                {
+                    var waiting = ready.AsTask();
+                    using var beat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    if (await Task.WhenAny(waiting, Task.Delay(HeartbeatInterval, time, beat.Token)) != waiting)
+                    {
+                        yield return Heartbeat(jobId);
+                        continue;
+                    }
+
+                    await beat.CancelAsync();
+                    ready = new ValueTask<bool>(waiting);
+                }
+
+                if (!await ready)
+                {
+                    break;
+                }
+
                 while (_channel.Reader.TryRead(out var result))
                 {
                     _delivered += result.Count;
@@ -82,6 +103,12 @@ internal sealed class JobResults
             ReaderOpen = false;
         }
     }
+
+    /// <summary>Gets how often an empty result is sent while none is ready.</summary>
+    public static TimeSpan HeartbeatInterval { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Makes the empty result that tells a reader the job is alive.</summary>
+    public static ChunkResult Heartbeat(Guid jobId) => new(jobId, -1, 0, null, null, [], string.Empty, TimeSpan.Zero);
 
     /// <summary>Ends the stream once the queued results are read; a cancelled job's results are let go instead, since only a client that stopped reading cancels a job.</summary>
     public void Complete(bool cancelled)

@@ -9,15 +9,15 @@ namespace Grid.Jobs;
 /// A derived grain says how it runs what it holds (<see cref="HasWork"/>, <see cref="OnStopping"/>) and how it sums itself up
 /// (<see cref="Summarize"/>); everything here runs on the activation's scheduler, one turn at a time, so it needs no locks.
 /// </remarks>
-internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor monitor) : Grain, IJobGrain
+internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor) : Grain, IJobGrain
 {
     private IDisposable? _timeoutTimer;
     private JobSpec? _spec;
     private long _startedAt;
     private TimeSpan _wallTime;
 
-    /// <summary>Gets the silo's services for grains: its name and its clock.</summary>
-    protected IGrainRuntime Runtime => runtime;
+    /// <summary>Gets the silo's name, clock and worker count.</summary>
+    protected IGridSilo Runtime => runtime;
 
     /// <summary>Gets the silo's record of jobs, which the dashboard shows.</summary>
     protected JobMonitor Monitor => monitor;
@@ -43,6 +43,9 @@ internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor moni
     /// <summary>Gets how many items were cancelled.</summary>
     protected long Cancelled { get; private set; }
 
+    /// <summary>Gets whether the job has been started.</summary>
+    protected bool IsStarted => _spec is not null;
+
     /// <summary>Gets whether no more input will come: the client said so, or the job stopped.</summary>
     protected bool InputComplete { get; private set; }
 
@@ -64,9 +67,6 @@ internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor moni
     /// <summary>Gets whether items are still waiting or running, so that the job cannot finish yet.</summary>
     protected abstract bool HasWork { get; }
 
-    /// <summary>Gets whether idle collection may take the job: not while its work runs outside any turn, nor while a client still reads its results.</summary>
-    protected override bool CanBeCollected => _spec is null || (Finished && !Results.ReaderOpen);
-
     public abstract Task StartAsync(JobSpec spec);
 
     public abstract Task PushAsync(InputBatch batch, CancellationToken cancellationToken);
@@ -86,7 +86,7 @@ internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor moni
         return Task.CompletedTask;
     }
 
-    public IAsyncEnumerable<ChunkResult> ReadResultsAsync(CancellationToken cancellationToken) => Results.ReadAsync(Started().JobId, cancellationToken);
+    public IAsyncEnumerable<ChunkResult> ReadResultsAsync() => Results.ReadAsync(Started().JobId, runtime.TimeProvider, CancellationToken.None);
 
     public Task CancelAsync(string reason)
     {
@@ -106,7 +106,7 @@ internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor moni
         return Task.FromResult(Summarize(spec));
     }
 
-    public override Task OnDeactivateAsync(CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GridDiagnostics.StopDetached(JobActivity);
         JobActivity = null;
@@ -115,7 +115,7 @@ internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor moni
     }
 
     /// <summary>Returns the job's spec, or throws naming the job when it has not been started.</summary>
-    protected JobSpec Started() => _spec ?? throw new GridException($"Job {GrainId.Key} has not been started; call StartAsync first.");
+    protected JobSpec Started() => _spec ?? throw new GridException($"Job {this.GetPrimaryKey()} has not been started; call StartAsync first.");
 
     /// <summary>Throws when the job has been started already (a job grain runs one job), or when its time limit or MaxInFlight is out of range.</summary>
     protected void CheckNewJob(JobSpec spec)
@@ -140,7 +140,7 @@ internal abstract class StreamingJobGrain(IGrainRuntime runtime, JobMonitor moni
         _startedAt = runtime.TimeProvider.GetTimestamp();
         if (spec.JobTimeout is { } timeout)
         {
-            _timeoutTimer = RegisterTimer(OnTimeoutAsync, timeout);
+            _timeoutTimer = this.RegisterGrainTimer(OnTimeoutAsync, new GrainTimerCreationOptions(timeout, Timeout.InfiniteTimeSpan) { Interleave = true });
         }
 
         JobActivity = GridDiagnostics.StartDetached(GridDiagnostics.Jobs, $"grid.job {spec.Kernel}", ActivityKind.Internal, Activity.Current?.Context ?? default);

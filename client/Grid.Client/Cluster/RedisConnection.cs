@@ -1,0 +1,99 @@
+using System.Security.Cryptography.X509Certificates;
+using StackExchange.Redis;
+
+namespace Grid.Client.Cluster;
+
+/// <summary>Reads the Redis connection string a cluster meets on (its membership table), checks it, and says where it points without its password.</summary>
+internal static class RedisConnection
+{
+    /// <summary>Parses <paramref name="connection"/> (a StackExchange.Redis connection string) and applies the CA file and the connect time limit.</summary>
+    /// <exception cref="ArgumentException">The connection string or the CA file is not valid; the message names what is wrong.</exception>
+    public static ConfigurationOptions Parse(string connection, string? caFile, TimeSpan connectTimeout)
+    {
+        if (ConnectionError(connection) is { } error)
+        {
+            throw new ArgumentException(error, nameof(connection));
+        }
+
+        var options = ConfigurationOptions.Parse(connection);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = (int)Math.Clamp(connectTimeout.TotalMilliseconds, 100, int.MaxValue);
+        options.ConnectRetry = 1;
+        if (!string.IsNullOrWhiteSpace(caFile))
+        {
+            if (CaFileError(caFile) is { } caError)
+            {
+                throw new ArgumentException(caError, nameof(caFile));
+            }
+
+            if (!options.Ssl)
+            {
+                throw new ArgumentException($"A CA file ({caFile}) is given, but the Redis connection string {Redact(connection)} does not ask for TLS (ssl=true).", nameof(caFile));
+            }
+
+            options.TrustIssuer(caFile);
+        }
+
+        return options;
+    }
+
+    /// <summary>Returns why <paramref name="connection"/> is not a Redis connection string Grid can use, or <see langword="null"/> when it is.</summary>
+    public static string? ConnectionError(string? connection)
+    {
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            return "The Redis connection string is empty; give host:port[,password=...][,ssl=true].";
+        }
+
+        if (connection.Contains("://", StringComparison.Ordinal))
+        {
+            return $"'{Redact(connection)}' is a URI; the cluster meets on Redis and takes a StackExchange.Redis connection string such as 127.0.0.1:6379,password=...";
+        }
+
+        try
+        {
+            var options = ConfigurationOptions.Parse(connection);
+            return options.EndPoints.Count == 0 ? $"The Redis connection string '{Redact(connection)}' names no host:port." : null;
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException or NotSupportedException)
+        {
+            return $"The Redis connection string '{Redact(connection)}' is not valid: {exception.Message}";
+        }
+    }
+
+    /// <summary>Returns why <paramref name="caFile"/> cannot serve as the CA file, or <see langword="null"/> when it holds at least one certificate.</summary>
+    public static string? CaFileError(string caFile)
+    {
+        if (!File.Exists(caFile))
+        {
+            return $"The CA file {caFile} does not exist.";
+        }
+
+        try
+        {
+            var certificates = new X509Certificate2Collection();
+            certificates.ImportFromPemFile(caFile);
+            return certificates.Count == 0 ? $"The CA file {caFile} holds no PEM certificate." : null;
+        }
+        catch (Exception exception) when (exception is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return $"The CA file {caFile} cannot be read as PEM certificates: {exception.Message}";
+        }
+    }
+
+    /// <summary>Writes <paramref name="connection"/> without its password, for messages and logs.</summary>
+    public static string Redact(string connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var parts = connection.Split(',');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].TrimStart().StartsWith("password=", StringComparison.OrdinalIgnoreCase))
+            {
+                parts[i] = "password=***";
+            }
+        }
+
+        return string.Join(',', parts);
+    }
+}

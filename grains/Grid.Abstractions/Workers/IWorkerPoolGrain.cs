@@ -1,0 +1,18 @@
+
+namespace Grid.Workers;
+
+/// <summary>The worker pool of one silo, keyed by that silo's address: it pulls chunks of running jobs as its workers free up.</summary>
+/// <remarks>Its key is the silo address in Orleans' parsable form; the grain is placed on that silo, never elsewhere.</remarks>
+public interface IWorkerPoolGrain : IGrainWithStringKey
+{
+    /// <summary>Tells the pool that a job has chunks to hand out; the pool takes them when it has free workers.</summary>
+    [OneWay]
+    Task OfferAsync(Guid jobId);
+
+    /// <summary>Tells the pool that a job has stopped: its running kernels see their token and its queued chunks are handed back unrun.</summary>
+    [OneWay]
+    Task CancelJobAsync(Guid jobId, string reason);
+
+    /// <summary>Gets the silo's workers, busy workers and load.</summary>
+    Task<Cluster.SiloStatus> GetStatusAsync();
+}
