@@ -21,12 +21,12 @@ internal static class GridConnector
 
             if (settings.ClusterCa is { } ca)
             {
-                if (!cluster.StartsWith("amqps:", StringComparison.OrdinalIgnoreCase))
+                if (!cluster.Contains("ssl=true", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new UsageException($"grid: --cluster-ca (or {GlobalOptions.ClusterCaVariable}) is the CA of a TLS broker; the cluster's address must then be amqps://, not amqp://");
+                    throw new UsageException($"grid: --cluster-ca (or {GlobalOptions.ClusterCaVariable}) is the CA of Redis over TLS; the cluster's connection string must then say ssl=true");
                 }
 
-                if (Grid.Cluster.ClusterOptionsValidator.CaFileError(ca) is { } error)
+                if (Grid.Client.Cluster.RedisConnection.CaFileError(ca) is { } error)
                 {
                     throw new UsageException($"grid: --cluster-ca (or {GlobalOptions.ClusterCaVariable}) {error}");
                 }

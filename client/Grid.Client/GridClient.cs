@@ -77,6 +77,7 @@ public sealed class GridClient : IAsyncDisposable
         }
 
         var redis = RedisConnection.Parse(connection, options.TlsCaFile, options.ConnectTimeout);
+        await RedisConnection.CheckAsync(redis, connection, cancellationToken).ConfigureAwait(false);
         var builder = new HostBuilder().UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

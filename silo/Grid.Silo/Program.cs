@@ -1,5 +1,6 @@
 using Grid;
-using Grid.Cluster;
+using Grid.Client.Cluster;
+using Grid.Hosting.Cluster;
 using Grid.Dashboard.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-// A Grid silo on the Generic Host. Settings come from appsettings.json, appsettings.{Environment}.json,
+// A Grid silo: an Orleans silo on the Generic Host with Grid added (UseOrleans + AddGrid). Settings come from appsettings.json, appsettings.{Environment}.json,
 // environment variables (Grid__Silo__MaxLocalWorkers=8) and the command line (--Grid:Silo:Name=silo-1).
 var builder = Host.CreateApplicationBuilder(args);
 
@@ -28,12 +29,14 @@ try
             silo.AddDashboard(options => dashboard.Bind(options));
         }
     });
-    // With Grid:Cluster:Connection set (Grid__Cluster__Connection in the environment), the silo joins that cluster over RabbitMQ.
-    var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName);
-    if (!string.IsNullOrWhiteSpace(cluster[nameof(ClusterOptions.Connection)]))
+    // With Grid:Cluster:Connection set (Grid__Cluster__Connection in the environment), the silo joins that cluster on Redis:
+    // check Redis once first, so an unreachable server or a refused password is one line and an exit, not a retry loop.
+    var cluster = builder.Configuration.GetSection(GridClusterOptions.SectionName).Get<GridClusterOptions>() ?? new GridClusterOptions();
+    if (!string.IsNullOrWhiteSpace(cluster.Connection) && RedisConnection.ConnectionError(cluster.Connection) is null
+        && (cluster.TlsCaFile is null || RedisConnection.CaFileError(cluster.TlsCaFile) is null))
     {
-        builder.Services.Configure<ClusterOptions>(cluster);
-        builder.Services.AddGridCluster();
+        var redis = RedisConnection.Parse(cluster.Connection, cluster.TlsCaFile, cluster.ConnectTimeout);
+        await RedisConnection.CheckAsync(redis, cluster.Connection, CancellationToken.None);
     }
 
     using var host = builder.Build();
@@ -49,19 +52,20 @@ catch (OptionsValidationException exception)
 
     return 2;
 }
-catch (InvalidOperationException exception) when (exception.Message.StartsWith("Grid:", StringComparison.Ordinal))
+catch (InvalidOperationException exception) when (exception.Message.StartsWith("Grid:", StringComparison.Ordinal)
+    || exception.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
 {
     await Console.Error.WriteLineAsync($"grid-silo: {exception.Message}");
     return 2;
 }
 catch (GridException exception)
 {
-    // The broker refused the credentials, or another fault that trying again cannot mend.
+    // Redis refused the password or did not answer, or another fault that trying again cannot mend.
     await Console.Error.WriteLineAsync($"grid-silo: {exception.Message}");
     return 1;
 }
 catch (OperationCanceledException)
 {
-    // Stopped (SIGTERM, Ctrl+C) before the silo had started, for example while the broker was still unreachable.
+    // Stopped (SIGTERM, Ctrl+C) before the silo had started.
     return 0;
 }

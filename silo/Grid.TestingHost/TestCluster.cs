@@ -1,9 +1,10 @@
 using Grid.Client;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 
 namespace Grid.TestingHost;
 
-/// <summary>An in-process silo for tests, with a client connected to it; share one per test collection and dispose it at the end.</summary>
+/// <summary>An embedded Orleans silo with Grid for tests, with a client connected to it; share one per test collection and dispose it at the end.</summary>
+/// <remarks>For tests of several silos in one process, use Orleans' own <c>InProcessTestClusterBuilder</c> with <c>siloBuilder.AddGrid()</c>.</remarks>
 public sealed class TestCluster : IAsyncDisposable
 {
     private TestCluster(GridClient client) => Client = client;
@@ -14,11 +15,11 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>Gets the silo's services, to reach its internals from tests.</summary>
     public IServiceProvider Services => Client.SiloServices!;
 
-    /// <summary>Gets the silo's grain factory.</summary>
+    /// <summary>Gets the grain factory of the silo's co-hosted client.</summary>
     public IGrainFactory GrainFactory => Client.GrainFactory;
 
-    /// <summary>Starts a silo with the built-in grains and kernels plus whatever <paramref name="configure"/> adds.</summary>
-    public static async Task<TestCluster> StartAsync(Action<ISiloBuilder>? configure = null, CancellationToken cancellationToken = default)
+    /// <summary>Starts a silo with Grid's grains and built-in kernels plus whatever <paramref name="configure"/> adds.</summary>
+    public static async Task<TestCluster> StartAsync(Action<IGridBuilder>? configure = null, CancellationToken cancellationToken = default)
         => new(await GridClient.StartEmbeddedAsync(configure, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Stops the silo.</summary>

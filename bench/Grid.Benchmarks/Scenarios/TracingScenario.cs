@@ -4,7 +4,7 @@ using Grid.Benchmarks.Kernels;
 using Grid.Client;
 using Grid.Diagnostics;
 using Grid.Jobs;
-using Grid.Runtime.Diagnostics;
+using Grid.Hosting.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Benchmarks.Scenarios;

@@ -97,7 +97,7 @@ internal sealed class GlobalOptions
     /// <summary>The environment variable that names the cluster's broker when <c>--cluster</c> is not given.</summary>
     public const string ClusterVariable = "GRID_CLUSTER";
 
-    /// <summary>The environment variable that names the CA file of the cluster's TLS broker when <c>--cluster-ca</c> is not given.</summary>
+    /// <summary>The environment variable that names the CA file of the cluster's Redis over TLS when <c>--cluster-ca</c> is not given.</summary>
     public const string ClusterCaVariable = "GRID_CLUSTER_CA";
 
     /// <summary>The environment variable that names the cluster when <c>--cluster-name</c> is not given.</summary>
@@ -106,13 +106,13 @@ internal sealed class GlobalOptions
     /// <summary>Gets the <c>--cluster</c> option.</summary>
     public Option<string?> Cluster { get; } = new("--cluster")
     {
-        Description = $"Run on a cluster of silos instead of an embedded one: the broker's AMQP URI, amqp://user:password@host:5672/vhost, or amqps://...:5671/vhost for TLS. Default: the {ClusterVariable} environment variable.",
-        HelpName = "URI",
+        Description = $"Run on a cluster of silos instead of an embedded one: the Redis connection string of its membership, host:port,password=... (add ,ssl=true for TLS). Default: the {ClusterVariable} environment variable.",
+        HelpName = "CONNECTION",
         Recursive = true,
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-            if (text is not null && Grid.Cluster.ClusterOptionsValidator.ConnectionError(text) is { } error)
+            if (text is not null && Grid.Client.Cluster.RedisConnection.ConnectionError(text) is { } error)
             {
                 result.AddError($"--cluster {error}");
             }
@@ -124,14 +124,14 @@ internal sealed class GlobalOptions
     /// <summary>Gets the <c>--cluster-ca</c> option.</summary>
     public Option<string?> ClusterCa { get; } = new("--cluster-ca")
     {
-        Description = "For an amqps:// (TLS) --cluster behind a private CA: a PEM file of the CA certificates the broker's certificate must chain to, "
+        Description = "For a --cluster over TLS (ssl=true) behind a private CA: a PEM file of the CA certificates the Redis server's certificate must chain to, "
             + $"trusted instead of the system's CAs. Default: the {ClusterCaVariable} environment variable, else the system's CAs.",
         HelpName = "FILE",
         Recursive = true,
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-            if (text is not null && Grid.Cluster.ClusterOptionsValidator.CaFileError(text) is { } error)
+            if (text is not null && Grid.Client.Cluster.RedisConnection.CaFileError(text) is { } error)
             {
                 result.AddError($"--cluster-ca {error}");
             }

@@ -81,6 +81,30 @@ internal static class RedisConnection
         }
     }
 
+    /// <summary>Connects to Redis once and pings it, so that an unreachable server or a refused password is reported at once in one clear line.</summary>
+    /// <exception cref="GridException">Redis did not answer within the connect time limit, or refused the password or the TLS handshake.</exception>
+    public static async Task CheckAsync(ConfigurationOptions options, string connection, CancellationToken cancellationToken)
+    {
+        var probe = options.Clone();
+        probe.AbortOnConnectFail = true;
+        try
+        {
+            await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(probe).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await multiplexer.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or IOException or System.Security.Authentication.AuthenticationException)
+        {
+            var text = exception.ToString();
+            var reason = text.Contains("WRONGPASS", StringComparison.OrdinalIgnoreCase) || text.Contains("NOAUTH", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("AuthenticationFailure", StringComparison.Ordinal) || text.Contains("invalid password", StringComparison.OrdinalIgnoreCase)
+                ? "it refused the password"
+                : text.Contains("certificate", StringComparison.OrdinalIgnoreCase) || exception is System.Security.Authentication.AuthenticationException
+                    ? "the TLS handshake failed (is the server's certificate trusted? see the CA file setting)"
+                    : $"it did not answer within {probe.ConnectTimeout} ms";
+            throw new GridException($"Could not use Redis at {Redact(connection)}: {reason}.", exception);
+        }
+    }
+
     /// <summary>Writes <paramref name="connection"/> without its password, for messages and logs.</summary>
     public static string Redact(string connection)
     {

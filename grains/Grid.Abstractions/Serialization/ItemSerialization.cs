@@ -23,7 +23,8 @@ public static class ItemSerialization
             return false;
         }
 
-        if (type.GetCustomAttribute<GenerateSerializerAttribute>() is not null)
+        // Compiler-made types (collection expressions' lists, closures) are no one's items: Orleans must say it has no codec for them.
+        if (type.GetCustomAttribute<GenerateSerializerAttribute>() is not null || type.Name.StartsWith('<') || type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false))
         {
             return false;
         }

@@ -51,7 +51,7 @@ internal sealed class KernelRegistry
                 : throw new InvalidOperationException($"A retry policy is set for kernel '{retry.Name}', but no kernel of that name is registered.");
         }
 
-        Kernels = [.. _runners.Values.Select(r => r.Info).OrderBy(k => k.Name, StringComparer.Ordinal)];
+        Kernels = _runners.Values.Select(r => r.Info).OrderBy(k => k.Name, StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>Gets the registered kernels sorted by name.</summary>

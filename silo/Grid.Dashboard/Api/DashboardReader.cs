@@ -1,5 +1,5 @@
 using Grid.Monitoring;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 
 namespace Grid.Dashboard.Api;
 

@@ -2,7 +2,7 @@ using Grid.Dashboard.Api;
 using Grid.Dashboard.Events;
 using Grid.Dashboard.Security;
 using Grid.Dashboard.Web;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,7 +1,7 @@
 using System.Reflection;
 using OpenTelemetry;
 
-namespace Grid.Runtime.Diagnostics;
+namespace Grid.Hosting.Diagnostics;
 
 /// <summary>Passes batches to an exporter and counts what it fails to send, so an unreachable collector shows up as a number, not as silence.</summary>
 /// <typeparam name="T">The telemetry item: an activity or a metric.</typeparam>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grid.Diagnostics;
-using Grid.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -10,7 +9,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Grid.Runtime.Diagnostics;
+namespace Grid.Hosting.Diagnostics;
 
 /// <summary>Exports the silo's traces and metrics over OTLP with the OpenTelemetry SDK while the silo runs, and flushes them when it stops.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Grid.Runtime.Diagnostics;
+namespace Grid.Hosting.Diagnostics;
 
 /// <summary>Where and how the silo exports its traces and metrics over OTLP, bound from the <c>Grid:Telemetry</c> configuration section.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Grid.Runtime.Diagnostics;
+namespace Grid.Hosting.Diagnostics;
 
 /// <summary>Rejects telemetry settings out of range at start, naming the setting and what it accepts.</summary>
 internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>

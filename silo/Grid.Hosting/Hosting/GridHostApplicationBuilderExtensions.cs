@@ -2,8 +2,9 @@ using System.Reflection;
 using Grid.Fetch;
 using Grid.Jobs;
 using Grid.Kernels.Isolation;
-using Grid.Runtime.Diagnostics;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
+using Grid.Hosting.Cluster;
+using Grid.Hosting.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,8 +16,9 @@ public static class GridHostApplicationBuilderExtensions
     /// <summary>The configuration key listing assembly files whose <c>[Kernel]</c> classes the silo registers.</summary>
     public const string KernelAssembliesKey = "Grid:Kernels:Assemblies";
 
-    /// <summary>Adds a silo configured from the <c>Grid:Silo</c>, <c>Grid:Jobs</c>, <c>Grid:Fetch</c> and <c>Grid:Isolation</c> sections, with the kernels of the assemblies listed under <c>Grid:Kernels:Assemblies</c>.</summary>
-    public static IHostApplicationBuilder UseGrid(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)
+    /// <summary>Runs an Orleans silo with Grid in the host, configured from the <c>Grid:Silo</c>, <c>Grid:Cluster</c>, <c>Grid:Jobs</c>, <c>Grid:Fetch</c>, <c>Grid:Isolation</c> and <c>Grid:Telemetry</c> sections, with the kernels of the assemblies listed under <c>Grid:Kernels:Assemblies</c>.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A <c>Grid:Cluster</c> setting is out of range; each failure names it.</exception>
+    public static IHostApplicationBuilder UseGrid(this IHostApplicationBuilder builder, Action<IGridBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Configure<SiloOptions>(builder.Configuration.GetSection(SiloOptions.SectionName));
@@ -24,17 +26,20 @@ public static class GridHostApplicationBuilderExtensions
         builder.Services.Configure<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.SectionName));
         builder.Services.Configure<FetchPolicyOptions>(builder.Configuration.GetSection(FetchPolicyOptions.SectionName));
         builder.Services.Configure<IsolationOptions>(builder.Configuration.GetSection(IsolationOptions.SectionName));
+        var cluster = new GridClusterOptions();
+        builder.Configuration.GetSection(GridClusterOptions.SectionName).Bind(cluster);
         var assemblies = builder.Configuration.GetSection(KernelAssembliesKey).Get<string[]>() ?? [];
-        builder.Services.AddGridSilo(silo =>
-        {
-            foreach (var path in assemblies)
+        builder.UseOrleans(silo => silo
+            .UseGridCluster(cluster)
+            .AddGrid(grid =>
             {
-                silo.AddKernelsFromAssembly(LoadKernelAssembly(path));
-            }
+                foreach (var path in assemblies)
+                {
+                    grid.AddKernelsFromAssembly(LoadKernelAssembly(path));
+                }
 
-            configure?.Invoke(silo);
-        });
-        builder.Services.AddHostedService<SiloHostedService>();
+                configure?.Invoke(grid);
+            }));
         return builder;
     }
 

@@ -1,4 +1,4 @@
-namespace Grid.Runtime.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>The other silos of this silo's cluster, as their latest heartbeats describe them; registered only when the silo is in a cluster.</summary>
 public interface IClusterDirectory

@@ -1,4 +1,4 @@
-namespace Grid.Runtime.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>A component that starts and stops with the silo, embedded or hosted (the dashboard, telemetry export); register it as a singleton of this interface.</summary>
 public interface ISiloLifecycleParticipant

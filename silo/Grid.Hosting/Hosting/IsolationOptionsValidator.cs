@@ -2,7 +2,7 @@ using Grid.Kernels;
 using Grid.Kernels.Isolation;
 using Microsoft.Extensions.Options;
 
-namespace Grid.Runtime.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>Rejects worker process settings out of range at start, naming the setting and what it accepts.</summary>
 internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOptions>

@@ -1,7 +1,7 @@
 using Grid.Jobs;
 using Microsoft.Extensions.Options;
 
-namespace Grid.Runtime.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>Rejects job settings out of range at start, naming the setting and what it accepts.</summary>
 internal sealed class JobOptionsValidator : IValidateOptions<JobOptions>

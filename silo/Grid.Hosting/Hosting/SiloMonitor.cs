@@ -1,20 +1,19 @@
 using System.Diagnostics;
-using Grid.Jobs;
-using Grid.Runtime.Activation;
+using Grid.Workers;
 using Microsoft.Extensions.Options;
 
-namespace Grid.Runtime.Hosting;
+namespace Grid.Hosting;
 
-/// <summary>Reads the silo's own state (workers, mailboxes, process) for the dashboard and the metrics.</summary>
+/// <summary>Reads the silo's own state (workers, queued chunks, process) for the dashboard and the metrics.</summary>
 public sealed class SiloMonitor
 {
-    private readonly Catalog _catalog;
+    private readonly WorkerPool _pool;
     private readonly SiloOptions _options;
     private readonly DateTimeOffset _started;
 
-    internal SiloMonitor(Catalog catalog, IOptions<SiloOptions> options, TimeProvider timeProvider)
+    internal SiloMonitor(WorkerPool pool, IOptions<SiloOptions> options, TimeProvider timeProvider)
     {
-        _catalog = catalog;
+        _pool = pool;
         _options = options.Value;
         _started = timeProvider.GetUtcNow();
     }
@@ -22,18 +21,15 @@ public sealed class SiloMonitor
     /// <summary>Gets the silo's state now.</summary>
     public SiloSnapshot GetSnapshot()
     {
-        var pool = _catalog.FindPool<IWorkerGrain>("0");
-        var live = pool?.Count ?? 0;
-        var (targets, queued) = _catalog.CountQueued();
         using var process = Process.GetCurrentProcess();
         return new SiloSnapshot(
             _options.Name,
             _started,
-            pool?.MaxWorkers ?? _options.MaxLocalWorkers,
-            live,
-            Math.Max(0, live - (pool?.Idle ?? 0)),
-            targets,
-            queued,
+            _pool.Workers,
+            _pool.Workers,
+            _pool.Busy,
+            0,
+            _pool.Queued,
             process.WorkingSet64,
             process.TotalProcessorTime.TotalSeconds,
             Environment.ProcessorCount);

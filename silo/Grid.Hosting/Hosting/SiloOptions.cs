@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Grid.Runtime.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>Settings of one silo, bound from the <c>Grid:Silo</c> configuration section.</summary>
 public sealed class SiloOptions
@@ -13,23 +13,19 @@ public sealed class SiloOptions
     [Required]
     public string Name { get; set; } = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
 
-    /// <summary>Gets or sets the most activations of each stateless worker grain, which is also the most kernels running at once.</summary>
+    /// <summary>Gets or sets how many kernel threads the silo's worker pool has: the most kernels running at once on this silo.</summary>
     /// <value>The default value is the number of cores.</value>
     [Range(1, 4096)]
     public int MaxLocalWorkers { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Gets or sets how long an activation stays idle before it is deactivated.</summary>
+    /// <summary>Gets or sets how long a grain activation stays idle before Orleans deactivates it (its <c>GrainCollectionOptions.CollectionAge</c>).</summary>
     /// <value>The default value is 2 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Gets or sets how often idle activations are looked for.</summary>
+    /// <summary>Gets or sets how often Orleans looks for idle activations (its <c>GrainCollectionOptions.CollectionQuantum</c>).</summary>
     /// <value>The default value is 15 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan CollectionInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Gets or sets how many calls wait in one activation's mailbox before callers are made to wait.</summary>
-    /// <value>The default value is 10,000.</value>
-    [Range(1, 10_000_000)]
-    public int MailboxCapacity { get; set; } = 10_000;
 }

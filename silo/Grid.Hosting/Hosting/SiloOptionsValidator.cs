@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Grid.Runtime.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>Rejects silo settings out of range at start, naming the setting and what it accepts.</summary>
 internal sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
@@ -18,19 +18,14 @@ internal sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
             failures.Add($"{SiloOptions.SectionName}:MaxLocalWorkers must be between 1 and 4096; got {options.MaxLocalWorkers}.");
         }
 
-        if (options.IdleTimeout <= TimeSpan.Zero)
+        if (options.IdleTimeout < TimeSpan.FromMinutes(1))
         {
-            failures.Add($"{SiloOptions.SectionName}:IdleTimeout must be a positive time span such as 00:02:00; got {options.IdleTimeout}.");
+            failures.Add($"{SiloOptions.SectionName}:IdleTimeout must be at least one minute (Orleans' shortest collection age), such as 00:02:00; got {options.IdleTimeout}.");
         }
 
         if (options.CollectionInterval <= TimeSpan.Zero)
         {
             failures.Add($"{SiloOptions.SectionName}:CollectionInterval must be a positive time span such as 00:00:15; got {options.CollectionInterval}.");
-        }
-
-        if (options.MailboxCapacity < 1)
-        {
-            failures.Add($"{SiloOptions.SectionName}:MailboxCapacity must be at least 1; got {options.MailboxCapacity}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

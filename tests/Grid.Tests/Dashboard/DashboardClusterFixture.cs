@@ -1,6 +1,6 @@
 using Grid.Client;
 using Grid.Dashboard.Hosting;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 using Grid.TestingHost;
 using Grid.Tests.TestKernels;
 using Microsoft.Extensions.DependencyInjection;

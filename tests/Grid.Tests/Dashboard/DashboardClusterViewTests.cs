@@ -1,6 +1,6 @@
 using Grid.Dashboard.Api;
 using Grid.Monitoring;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 using Grid.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
 

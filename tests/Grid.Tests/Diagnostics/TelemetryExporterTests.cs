@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grid.Diagnostics;
 using Grid.Jobs;
-using Grid.Runtime.Diagnostics;
+using Grid.Hosting.Diagnostics;
 using Grid.TestingHost;
 using Grid.Tests.TestKernels;
 using Microsoft.Extensions.DependencyInjection;

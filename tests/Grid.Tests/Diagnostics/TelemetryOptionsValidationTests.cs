@@ -1,5 +1,5 @@
 using Grid.Client;
-using Grid.Runtime.Diagnostics;
+using Grid.Hosting.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

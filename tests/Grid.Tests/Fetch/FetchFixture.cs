@@ -1,6 +1,6 @@
 using Grid.Client;
 using Grid.Fetch;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 using Grid.TestingHost;
 
 namespace Grid.Tests.Fetch;

@@ -1,7 +1,7 @@
 using Grid.Client;
 using Grid.Kernels;
 using Grid.Kernels.Isolation;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 using Grid.TestingHost;
 using Grid.Tests.TestKernels;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using Grid.Jobs;
 using Grid.Kernels;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 using Grid.Tests.TestKernels;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 using Grid.Tests.Runtime.TestGrains;
 
 namespace Grid.Tests.Runtime;

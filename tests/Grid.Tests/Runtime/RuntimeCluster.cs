@@ -1,4 +1,4 @@
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 using Grid.TestingHost;
 using Grid.Tests.Runtime.TestGrains;
 using Microsoft.Extensions.DependencyInjection;

@@ -79,8 +79,8 @@ public sealed class StatelessWorkerPoolTests
     private static int PoolSize<TGrain>(TestingHost.TestCluster cluster)
         where TGrain : IGrain => SiloOf(cluster).Catalog.FindPool<TGrain>("0")!.Count;
 
-    private static Grid.Runtime.Hosting.Silo SiloOf(TestingHost.TestCluster cluster)
-        => (Grid.Runtime.Hosting.Silo)Services(cluster).GetService(typeof(Grid.Runtime.Hosting.Silo))!;
+    private static Grid.Hosting.Silo SiloOf(TestingHost.TestCluster cluster)
+        => (Grid.Hosting.Silo)Services(cluster).GetService(typeof(Grid.Hosting.Silo))!;
 
     private static IServiceProvider Services(TestingHost.TestCluster cluster) => cluster.Services;
 }

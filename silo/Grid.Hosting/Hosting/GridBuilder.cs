@@ -1,49 +1,48 @@
 using System.Reflection;
 using Grid.Jobs;
 using Grid.Kernels;
-using Grid.Runtime.Activation;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Grid.Runtime.Hosting;
+namespace Grid.Hosting;
 
-/// <summary>Collects a silo's registrations into its service collection.</summary>
-internal sealed class SiloBuilder(IServiceCollection services) : ISiloBuilder
+/// <summary>Collects Grid's registrations (options, kernels, retry policies) into the silo's service collection.</summary>
+internal sealed class GridBuilder(IServiceCollection services) : IGridBuilder
 {
     public IServiceCollection Services { get; } = services;
 
-    public ISiloBuilder Configure(Action<SiloOptions> configure)
+    public IGridBuilder Configure(Action<SiloOptions> configure)
     {
         Services.Configure(configure);
         return this;
     }
 
-    public ISiloBuilder AddKernel<TKernel>()
+    public IGridBuilder AddKernel<TKernel>()
         where TKernel : class => AddKernel(typeof(TKernel), NameOf(typeof(TKernel)), instance: null, configure: null);
 
-    public ISiloBuilder AddKernel<TKernel>(string name)
+    public IGridBuilder AddKernel<TKernel>(string name)
         where TKernel : class => AddKernel(typeof(TKernel), KernelNames.Validate(name, nameof(name)), instance: null, configure: null);
 
-    public ISiloBuilder AddKernel<TKernel>(Action<KernelOptions> configure)
+    public IGridBuilder AddKernel<TKernel>(Action<KernelOptions> configure)
         where TKernel : class
     {
         ArgumentNullException.ThrowIfNull(configure);
         return AddKernel(typeof(TKernel), NameOf(typeof(TKernel)), instance: null, configure);
     }
 
-    public ISiloBuilder AddKernel<TKernel>(string name, Action<KernelOptions> configure)
+    public IGridBuilder AddKernel<TKernel>(string name, Action<KernelOptions> configure)
         where TKernel : class
     {
         ArgumentNullException.ThrowIfNull(configure);
         return AddKernel(typeof(TKernel), KernelNames.Validate(name, nameof(name)), instance: null, configure);
     }
 
-    public ISiloBuilder AddKernel(string name, object kernel)
+    public IGridBuilder AddKernel(string name, object kernel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         return AddKernel(kernel.GetType(), KernelNames.Validate(name, nameof(name)), kernel, configure: null);
     }
 
-    public ISiloBuilder AddKernelsFromAssembly(Assembly assembly)
+    public IGridBuilder AddKernelsFromAssembly(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         foreach (var type in assembly.GetExportedTypes())
@@ -57,7 +56,7 @@ internal sealed class SiloBuilder(IServiceCollection services) : ISiloBuilder
         return this;
     }
 
-    public ISiloBuilder SetKernelRetry(string name, RetryPolicy retry)
+    public IGridBuilder SetKernelRetry(string name, RetryPolicy retry)
     {
         KernelNames.Validate(name, nameof(name));
         ArgumentNullException.ThrowIfNull(retry);
@@ -66,23 +65,10 @@ internal sealed class SiloBuilder(IServiceCollection services) : ISiloBuilder
         return this;
     }
 
-    public ISiloBuilder AddGrain<TGrainInterface, TGrain>()
-        where TGrainInterface : class, IGrain
-        where TGrain : Grain, TGrainInterface
-    {
-        if (!typeof(TGrainInterface).IsInterface)
-        {
-            throw new ArgumentException($"{typeof(TGrainInterface).FullName} is not an interface; grains are called through interfaces.");
-        }
-
-        Services.AddSingleton(new GrainRegistration(typeof(TGrainInterface), typeof(TGrain)));
-        return this;
-    }
-
     private static string NameOf(Type kernelType) => kernelType.GetCustomAttribute<KernelAttribute>()?.Name
         ?? throw new ArgumentException($"{kernelType.FullName} has no [Kernel(\"name\")] attribute; give it one or register it with AddKernel<T>(name).");
 
-    private SiloBuilder AddKernel(Type kernelType, string name, object? instance, Action<KernelOptions>? configure)
+    private GridBuilder AddKernel(Type kernelType, string name, object? instance, Action<KernelOptions>? configure)
     {
         // Fail at registration, not at the first job, when the class is not a kernel or its options are out of range.
         KernelRegistry.GetKernelTypes(kernelType);

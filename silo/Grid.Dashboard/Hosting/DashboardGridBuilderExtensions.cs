@@ -1,7 +1,7 @@
 using Grid.Dashboard.Api;
 using Grid.Dashboard.Hosting;
 using Grid.Monitoring;
-using Grid.Runtime.Hosting;
+using Grid.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,10 +11,10 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>Adds the dashboard to a silo.</summary>
-public static class DashboardSiloBuilderExtensions
+public static class DashboardGridBuilderExtensions
 {
     /// <summary>Serves the dashboard from the silo, on <c>http://127.0.0.1:5180</c> unless <paramref name="configure"/> says otherwise; the settings are checked when the silo starts.</summary>
-    public static ISiloBuilder AddDashboard(this ISiloBuilder silo, Action<DashboardOptions>? configure = null)
+    public static IGridBuilder AddDashboard(this IGridBuilder silo, Action<DashboardOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         var services = silo.Services;

@@ -1,13 +1,13 @@
 using Grid.Kernels.Isolation;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Grid.Runtime.Hosting;
+namespace Grid.Hosting;
 
 /// <summary>Sets how the silo runs process-isolated kernels (<see cref="IsolationOptions"/>, the <c>Grid:Isolation</c> section) from code.</summary>
-public static class IsolationSiloBuilderExtensions
+public static class IsolationGridBuilderExtensions
 {
     /// <summary>Changes the worker processes' default memory limit, memory check interval, frame size limit, start time limit or program.</summary>
-    public static ISiloBuilder ConfigureIsolation(this ISiloBuilder builder, Action<IsolationOptions> configure)
+    public static IGridBuilder ConfigureIsolation(this IGridBuilder builder, Action<IsolationOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

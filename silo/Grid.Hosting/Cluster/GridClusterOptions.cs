@@ -1,0 +1,48 @@
+namespace Grid.Hosting.Cluster;
+
+/// <summary>How a silo joins its cluster, bound from the <c>Grid:Cluster</c> configuration section: the Redis its membership lives on, its ports and address, and how fast a lost silo is declared dead.</summary>
+public sealed class GridClusterOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Grid:Cluster";
+
+    /// <summary>Gets or sets the cluster's name: Orleans' cluster id and service id, so several grids can share one Redis.</summary>
+    /// <value>The default value is <c>grid</c>.</value>
+    public string Name { get; set; } = "grid";
+
+    /// <summary>Gets or sets the StackExchange.Redis connection string of the cluster's membership table (<c>host:port,password=...</c>, <c>,ssl=true</c> for TLS); take the password from configuration or the environment.</summary>
+    /// <value>The default value is <see langword="null"/>: the silo runs alone, with Orleans' localhost clustering.</value>
+    public string? Connection { get; set; }
+
+    /// <summary>Gets or sets a PEM file of the CA certificates the Redis server's certificate must chain to (with <c>ssl=true</c>).</summary>
+    /// <value>The default value is <see langword="null"/>: the system's CAs.</value>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>Gets or sets the port silos talk to each other on.</summary>
+    /// <value>The default value is 11111.</value>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Gets or sets the port clients connect to (Orleans' gateway).</summary>
+    /// <value>The default value is 30000.</value>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Gets or sets the address the silo gives other silos and clients, and listens on all interfaces for.</summary>
+    /// <value>The default value is <see langword="null"/>: the silo listens on 127.0.0.1 only.</value>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Gets or sets how long one membership probe of another silo may go unanswered.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets how many probes in a row a silo may miss before its prober votes it dead.</summary>
+    /// <value>The default value is 2.</value>
+    public int NumMissedProbesLimit { get; set; } = 2;
+
+    /// <summary>Gets or sets how many votes declare a silo dead.</summary>
+    /// <value>The default value is 1: with 1 s probes, a crashed silo is declared dead within about 3 s.</value>
+    public int NumVotesForDeathDeclaration { get; set; } = 1;
+
+    /// <summary>Gets or sets how long connecting to Redis may take.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

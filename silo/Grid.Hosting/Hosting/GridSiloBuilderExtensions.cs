@@ -1,0 +1,93 @@
+using Grid.Fetch;
+using Grid.Hosting.Diagnostics;
+using Grid.Jobs;
+using Grid.Kernels;
+using Grid.Kernels.BuiltIn;
+using Grid.Kernels.Isolation;
+using Grid.Monitoring;
+using Grid.Serialization;
+using Grid.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+
+namespace Grid.Hosting;
+
+/// <summary>Adds Grid to an Orleans silo: <c>siloBuilder.AddGrid(grid => grid.AddKernel&lt;MyKernel&gt;())</c>.</summary>
+public static class GridSiloBuilderExtensions
+{
+    /// <summary>Adds Grid's grains, the silo's worker pool, the built-in kernels and <paramref name="configure"/>'s kernels and options to the silo.</summary>
+    /// <remarks>
+    /// Grid's grains (jobs, worker pools, the I/O grain) come from Grid's assemblies, which Orleans finds by their references;
+    /// this call registers what they need: the kernel registry, the worker pool on Grid's own kernel threads, the placement of
+    /// each silo's pool on that silo, item types as JSON, call-chain deadlock detection and the options, validated at start.
+    /// Calling it again only runs <paramref name="configure"/>.
+    /// </remarks>
+    public static ISiloBuilder AddGrid(this ISiloBuilder builder, Action<IGridBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var grid = new GridBuilder(services);
+        if (!services.Any(d => d.ServiceType == typeof(GridMarker)))
+        {
+            services.AddSingleton<GridMarker>();
+            AddServices(services);
+            builder.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
+            grid.AddKernel<IsPrimeKernel>()
+                .AddKernel<MonteCarloPiKernel>()
+                .AddKernel<FileTransformKernel>()
+                .AddKernel<Sha256Kernel>();
+        }
+
+        configure?.Invoke(grid);
+        return builder;
+    }
+
+    private static void AddServices(IServiceCollection services)
+    {
+        services.AddSerializer(s => s.AddGridItems());
+        services.AddOptions<SiloOptions>().ValidateOnStart();
+        services.AddOptions<JobOptions>().ValidateOnStart();
+        services.AddOptions<IsolationOptions>().ValidateOnStart();
+        services.AddOptions<FetchPolicyOptions>().ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, JobOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IsolationOptions>, IsolationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchPolicyOptions>, FetchPolicyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
+
+        // Orleans collects idle activations by the silo's Grid settings, so one place says how long a finished job lingers.
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SiloOptions>>((collection, silo) =>
+        {
+            collection.CollectionAge = silo.Value.IdleTimeout;
+            collection.CollectionQuantum = silo.Value.CollectionInterval;
+        });
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IGridSilo, GridSiloInfo>();
+        services.TryAddSingleton<KernelRegistry>();
+        services.TryAddSingleton<KernelProcesses>();
+        services.TryAddSingleton<WorkerPool>();
+        services.TryAddSingleton<JobMonitor>();
+        services.TryAddSingleton<FetchPolicy>();
+        services.TryAddSingleton<FetchHttp>();
+        services.TryAddSingleton<RequestRunner>();
+        services.TryAddSingleton(sp => new SiloMonitor(
+            sp.GetRequiredService<WorkerPool>(), sp.GetRequiredService<IOptions<SiloOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new TelemetryExporter(
+            sp.GetRequiredService<IOptions<TelemetryOptions>>(),
+            sp.GetRequiredService<IOptions<SiloOptions>>(),
+            sp.GetRequiredService<SiloMonitor>(),
+            sp.GetRequiredService<ILogger<TelemetryExporter>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISiloLifecycleParticipant, TelemetryExporter>(sp => sp.GetRequiredService<TelemetryExporter>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISiloLifecycleParticipant, WorkerPoolParticipant>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, GridLifecycle>();
+    }
+
+    // Marks a service collection Grid has been added to.
+    private sealed class GridMarker;
+}
