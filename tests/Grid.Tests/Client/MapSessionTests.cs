@@ -67,7 +67,7 @@ public sealed class MapSessionTests(GridClusterFixture cluster)
     public async Task FeedAsync_StoppedWhileAsyncSourceIsMidStep_DisposesTheSourceOnlyAfterItsStepEnds()
     {
         var job = new PushBlockingJob();
-        var session = new MapSession<long, long>(job, new JobSpec(Guid.NewGuid(), "k", typeof(long), typeof(long)), new MapOptions(), TimeProvider.System);
+        var session = new MapSession<long, long>(job, new JobSpec(Guid.NewGuid(), "k", typeof(long), typeof(long)), new MapOptions(), TimeProvider.System, silenceTimeout: null);
         using var stop = new CancellationTokenSource();
         var sourceWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -124,11 +124,15 @@ public sealed class MapSessionTests(GridClusterFixture cluster)
 
         public Task CompleteInputsAsync(string? inputError) => Task.CompletedTask;
 
-        public IAsyncEnumerable<ChunkResult> ReadResultsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public IAsyncEnumerable<ChunkResult> ReadResultsAsync() => throw new NotSupportedException();
 
         public Task CancelAsync(string reason) => Task.CompletedTask;
 
         public Task<JobSummary> GetSummaryAsync() => throw new NotSupportedException();
+
+        public Guid GetPrimaryKey() => Guid.Empty;
+
+        public Guid GetPrimaryKey(out string? keyExt) => throw new NotSupportedException();
     }
 
     private static async Task AssertInputFailureAsync(GridJob<long> job, int goodItems, Exception failure)

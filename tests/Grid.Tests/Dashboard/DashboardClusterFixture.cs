@@ -40,7 +40,7 @@ public sealed class DashboardClusterFixture : IAsyncLifetime
     public static Uri AddressOf(TestCluster cluster) => cluster.Services.GetRequiredService<DashboardServer>().Addresses[0];
 
     /// <summary>Gets the name of <paramref name="cluster"/>'s silo.</summary>
-    public static string SiloNameOf(TestCluster cluster) => cluster.Services.GetRequiredService<Silo>().Name;
+    public static string SiloNameOf(TestCluster cluster) => cluster.Services.GetRequiredService<IGridSilo>().SiloName;
 
     public async Task InitializeAsync()
     {

@@ -30,7 +30,7 @@ public sealed class KernelRetryTests
     [Fact]
     public void SetKernelRetry_InvalidPolicy_ThrowsNamingTheKernelAndSetting()
     {
-        var silo = new SiloBuilder(new ServiceCollection());
+        var silo = new GridBuilder(new ServiceCollection());
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => silo.SetKernelRetry("flaky", new RetryPolicy { MaxAttempts = 0 }));
 

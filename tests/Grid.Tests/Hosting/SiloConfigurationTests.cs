@@ -1,9 +1,10 @@
 using Grid.Client;
+using Grid.Hosting;
 using Grid.Kernels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Grid.Tests.Runtime;
+namespace Grid.Tests.Hosting;
 
 public sealed class SiloConfigurationTests
 {
@@ -41,7 +42,7 @@ public sealed class SiloConfigurationTests
     public void AddKernel_TypeThatIsNotAKernel_ThrowsNamingIt()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            new ServiceCollection().AddGridSilo(silo => silo.AddKernel<string>("text")));
+            new GridBuilder(new ServiceCollection()).AddKernel<string>("text"));
 
         Assert.Contains("System.String is not a kernel", error.Message, StringComparison.Ordinal);
     }
@@ -53,7 +54,7 @@ public sealed class SiloConfigurationTests
     public void AddKernel_MalformedName_ThrowsNamingTheRule(string name)
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            new ServiceCollection().AddGridSilo(silo => silo.AddKernel<EchoKernel>(name)));
+            new GridBuilder(new ServiceCollection()).AddKernel<EchoKernel>(name));
 
         Assert.Contains("lower-case letters, digits", error.Message, StringComparison.Ordinal);
     }

@@ -1,6 +1,6 @@
-namespace Grid.Tests.Runtime.TestGrains;
+namespace Grid.Tests.Hosting.TestGrains;
 
-public interface ICounterGrain : IGrain
+public interface ICounterGrain : IGrainWithStringKey
 {
     /// <summary>Reads the count, yields, then writes it back plus one: loses updates unless turns never overlap.</summary>
     Task IncrementAsync();

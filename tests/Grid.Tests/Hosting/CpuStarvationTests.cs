@@ -1,8 +1,9 @@
 using Grid.Client;
 using Grid.Kernels;
-using Grid.Tests.Runtime.TestGrains;
+using Grid.TestingHost;
+using Grid.Tests.Hosting.TestGrains;
 
-namespace Grid.Tests.Runtime;
+namespace Grid.Tests.Hosting;
 
 public sealed class CpuStarvationTests
 {
@@ -11,7 +12,7 @@ public sealed class CpuStarvationTests
     {
         var probe = new Probe();
         var spin = new SpinKernel(probe);
-        await using var cluster = await RuntimeCluster.StartAsync(probe, silo => silo.AddKernel("spin", spin));
+        await using var cluster = await TestCluster.StartAsync(silo => silo.AddKernel("spin", spin));
         var workers = Environment.ProcessorCount;
 
         var job = cluster.Client.Map<int, bool>("spin", Enumerable.Range(0, workers));

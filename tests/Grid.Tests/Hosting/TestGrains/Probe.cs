@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Grid.Tests.Runtime.TestGrains;
+namespace Grid.Tests.Hosting.TestGrains;
 
 /// <summary>What test grains report to the test: events the test waits on, and gates the test opens.</summary>
 public sealed class Probe
