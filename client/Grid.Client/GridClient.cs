@@ -178,11 +178,16 @@ public sealed class GridClient : IAsyncDisposable
         TimeLimit.ThrowIfNotPositive(options?.HardTimeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.HardTimeout)}");
         TimeLimit.ThrowIfHardBelowSoft(options?.HardTimeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.HardTimeout)}", options?.Timeout, $"{nameof(SubmitOptions)}.{nameof(SubmitOptions.Timeout)}");
         await CheckKernelAsync(kernel, typeof(TIn), typeof(TOut), cancellationToken).ConfigureAwait(false);
-        var chunk = new Chunk(Guid.NewGuid(), 0, 0, kernel, new[] { input }) { ItemTimeout = options?.Timeout, HardItemTimeout = options?.HardTimeout };
         using var activity = GridDiagnostics.Client.HasListeners()
             ? GridDiagnostics.Client.StartActivity($"grid.submit {kernel}", ActivityKind.Client)
             : null;
         activity?.SetTag(GridTags.Kernel, kernel);
+        var chunk = new Chunk(Guid.NewGuid(), 0, 0, kernel, new[] { input })
+        {
+            ItemTimeout = options?.Timeout,
+            HardItemTimeout = options?.HardTimeout,
+            TraceParent = activity?.Id,
+        };
 
         // Stop waiting as soon as the caller cancels, even while the call still waits for a free worker (it then ends at once).
         var result = await _cluster.GetGrain<IWorkerGrain>(0).RunChunkAsync(chunk, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);

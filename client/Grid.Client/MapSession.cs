@@ -67,7 +67,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         Activity.Current = activity ?? Activity.Current;
         try
         {
-            await job.StartAsync(spec).ConfigureAwait(false);
+            await job.StartAsync(activity is null ? spec : spec with { TraceParent = activity.Id }).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -78,7 +78,8 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var feeding = Task.Run(() => feed(this, stop.Token), CancellationToken.None);
         var tracker = new ProgressTracker(options.Progress, options.ProgressInterval, time);
-        var results = job.ReadResultsAsync().GetAsyncEnumerator(stop.Token);
+        // One chunk result per call: a result counts as delivered (making room for input) once the client has it, so MaxInFlight holds end to end.
+        var results = job.ReadResultsAsync().WithBatchSize(1).GetAsyncEnumerator(stop.Token);
         var finished = false;
         Exception? failure = null;
         try

@@ -22,6 +22,10 @@ public sealed record Chunk(Guid JobId, long ChunkId, long StartIndex, string Ker
     [Id(103)]
     public DateTimeOffset? Deadline { get; init; }
 
+    /// <summary>Gets the W3C <c>traceparent</c> of the span the chunk's kernel span continues (the job's chunk span, or a submit's span), or <see langword="null"/> when nobody traces.</summary>
+    [Id(104)]
+    public string? TraceParent { get; init; }
+
     /// <summary>Gets the number of items in the chunk.</summary>
     public int Count => Inputs.Length;
 }

@@ -42,4 +42,8 @@ public sealed record JobSpec(Guid JobId, string Kernel, Type InputType, Type Out
     /// <summary>Gets the settings of a fetch or upload job (<see cref="FetchJobs"/>), or <see langword="null"/> for a kernel job.</summary>
     [Id(108)]
     public FetchJobSettings? Fetch { get; init; }
+
+    /// <summary>Gets the W3C <c>traceparent</c> of the client's span the job's span continues, or <see langword="null"/> when the client does not trace.</summary>
+    [Id(109)]
+    public string? TraceParent { get; init; }
 }

@@ -102,8 +102,15 @@ internal sealed partial class JobGrain(
         while (taken.Count < max && NextChunk() is { } next)
         {
             var (chunk, attempt) = next;
+            var activity = StartChunkActivity(chunk);
+            if (activity is not null)
+            {
+                // The kernel span on the pool's silo continues the chunk's span.
+                chunk = chunk with { TraceParent = activity.Id };
+            }
+
             taken.Add(chunk);
-            _assigned[chunk.ChunkId] = new Assignment(chunk, attempt, silo, Runtime.TimeProvider.GetUtcNow(), StartChunkActivity(chunk));
+            _assigned[chunk.ChunkId] = new Assignment(chunk, attempt, silo, Runtime.TimeProvider.GetUtcNow(), activity);
         }
 
         if (taken.Count == 0)

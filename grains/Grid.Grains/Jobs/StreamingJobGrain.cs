@@ -143,7 +143,9 @@ internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor)
             _timeoutTimer = this.RegisterGrainTimer(OnTimeoutAsync, new GrainTimerCreationOptions(timeout, Timeout.InfiniteTimeSpan) { Interleave = true });
         }
 
-        JobActivity = GridDiagnostics.StartDetached(GridDiagnostics.Jobs, $"grid.job {spec.Kernel}", ActivityKind.Internal, Activity.Current?.Context ?? default);
+        // The job's span continues the client's, whose context the spec carries: Orleans' own propagation needs a listener on its sources.
+        var parent = spec.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, out var context) ? context : Activity.Current?.Context ?? default;
+        JobActivity = GridDiagnostics.StartDetached(GridDiagnostics.Jobs, $"grid.job {spec.Kernel}", ActivityKind.Internal, parent);
         JobActivity?.SetTag(GridTags.JobId, spec.JobId.ToString());
         JobActivity?.SetTag(GridTags.Kernel, spec.Kernel);
         JobActivity?.SetTag(GridTags.Silo, runtime.SiloName);

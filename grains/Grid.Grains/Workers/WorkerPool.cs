@@ -51,7 +51,8 @@ internal sealed class WorkerPool : IDisposable
     {
         ArgumentNullException.ThrowIfNull(chunk);
         EnsureStarted();
-        var item = new WorkItem(chunk, Activity.Current?.Context ?? default, cancellationToken);
+        var parent = chunk.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, out var context) ? context : Activity.Current?.Context ?? default;
+        var item = new WorkItem(chunk, parent, cancellationToken);
         if (!_queue.TryAdd(item))
         {
             return Task.FromException<ChunkResult>(new GridException($"Silo {_silo.SiloName} is stopping; chunk {chunk.ChunkId} of job {chunk.JobId} did not run."));
