@@ -27,14 +27,14 @@ namespace Grid.Client;
 /// </example>
 public sealed class GridClient : IAsyncDisposable
 {
-    private readonly IClusterClient _cluster;
-    private readonly IHost _host;
+    private readonly IGrainFactory _cluster;
+    private readonly IHost? _host;
     private readonly TimeProvider _time;
     private readonly TimeSpan? _silenceTimeout;
     private Dictionary<string, KernelInfo>? _kernels;
     private int _disposed;
 
-    private GridClient(IClusterClient cluster, IHost host, IServiceProvider? siloServices, TimeSpan? silenceTimeout, TimeProvider time)
+    private GridClient(IGrainFactory cluster, IHost? host, IServiceProvider? siloServices, TimeSpan? silenceTimeout, TimeProvider time)
     {
         _cluster = cluster;
         _host = host;
@@ -46,11 +46,19 @@ public sealed class GridClient : IAsyncDisposable
     /// <summary>Gets the services of the embedded silo, or <see langword="null"/> when the silos run elsewhere.</summary>
     internal IServiceProvider? SiloServices { get; }
 
-    /// <summary>Gets whether this client reaches a cluster through its gateways rather than a silo in its own process.</summary>
+    /// <summary>Gets whether this client reaches silos outside its own process, through Orleans' gateways.</summary>
     public bool IsCluster => SiloServices is null;
 
     /// <summary>Gets the Orleans grain factory of this client, to call your own grains beside Grid's.</summary>
     public IGrainFactory GrainFactory => _cluster;
+
+    /// <summary>Makes a client over an Orleans grain factory this application already has: a grain's own <c>GrainFactory</c>, or the <c>IClusterClient</c> of an Orleans client or silo host.</summary>
+    /// <remarks>The client owns nothing: disposing it leaves the Orleans client or silo running. The silos must run Grid (<c>siloBuilder.AddGrid()</c>).</remarks>
+    public static GridClient Create(IGrainFactory grainFactory)
+    {
+        ArgumentNullException.ThrowIfNull(grainFactory);
+        return new GridClient(grainFactory, host: null, siloServices: null, silenceTimeout: null, TimeProvider.System);
+    }
 
     /// <summary>Makes the client of a silo this process hosts (see Grid.Hosting's <c>StartEmbeddedAsync</c>); disposing it stops <paramref name="host"/>.</summary>
     internal static GridClient ForEmbedded(IClusterClient cluster, IHost host, IServiceProvider siloServices)
@@ -285,6 +293,11 @@ public sealed class GridClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_host is null)
         {
             return;
         }

@@ -5,8 +5,8 @@ namespace Grid.Workers;
 /// <remarks>Its key is the silo address in Orleans' parsable form; the grain is placed on that silo, never elsewhere.</remarks>
 public interface IWorkerPoolGrain : IGrainWithStringKey
 {
-    /// <summary>Tells the pool that a job has chunks to hand out; the pool takes them when it has free workers.</summary>
-    [OneWay]
+    /// <summary>Tells the pool that a job has chunks to hand out; returns at once, and the pool takes them when it has free workers.</summary>
+    /// <remarks>Not one-way, so that a job learns when the offer could not be placed (a silo that has just joined, whose grains the job's silo does not know yet) and offers again.</remarks>
     Task OfferAsync(Guid jobId);
 
     /// <summary>Tells the pool that a job has stopped: its running kernels see their token and its queued chunks are handed back unrun.</summary>

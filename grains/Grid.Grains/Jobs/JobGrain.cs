@@ -31,6 +31,8 @@ internal sealed partial class JobGrain(
     ILogger<JobGrain> logger)
     : StreamingJobGrain(runtime, monitor), IMapJobGrain, IChunkSource
 {
+    private const int OfferAttempts = 10;
+    private static readonly TimeSpan OfferRetryDelay = TimeSpan.FromMilliseconds(500);
     private readonly JobOptions _options = options.Value;
     private readonly Queue<Array> _pending = new();
     private readonly Dictionary<string, WorkerUsage> _usage = new(StringComparer.Ordinal);
@@ -259,7 +261,7 @@ internal sealed partial class JobGrain(
 
         foreach (var silo in _waitingPools)
         {
-            GrainFactory.GetGrain<IWorkerPoolGrain>(silo).OfferAsync(Started().JobId).Ignore();
+            Offer(silo);
         }
 
         _waitingPools.Clear();
@@ -299,7 +301,7 @@ internal sealed partial class JobGrain(
                 {
                     if (member.Status == SiloStatus.Active && known.Add(member.SiloAddress))
                     {
-                        WorkerPools.Of(GrainFactory, member.SiloAddress).OfferAsync(Started().JobId).Ignore();
+                        Offer(WorkerPools.KeyOf(member.SiloAddress));
                     }
                     else if (member.Status == SiloStatus.Dead && known.Remove(member.SiloAddress))
                     {
@@ -352,10 +354,35 @@ internal sealed partial class JobGrain(
     {
         foreach (var member in ActiveSilos())
         {
-            WorkerPools.Of(GrainFactory, member).OfferAsync(Started().JobId).Ignore();
+            Offer(WorkerPools.KeyOf(member));
         }
 
         _waitingPools.Clear();
+    }
+
+    // Offers the job to a silo's pool; an offer that cannot be placed yet (the silo joined a moment ago) is made again, a few times.
+    private void Offer(string silo) => _ = OfferAsync(silo);
+
+    private async Task OfferAsync(string silo)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IWorkerPoolGrain>(silo).OfferAsync(Started().JobId);
+                return;
+            }
+            catch (Exception exception) when (attempt < OfferAttempts && !Finished && exception is not OperationCanceledException)
+            {
+                await Task.Delay(OfferRetryDelay, Runtime.TimeProvider);
+            }
+            catch (Exception exception)
+            {
+                // The silo is gone or the job has ended: its pool takes nothing of this job, and membership says when a silo comes back.
+                LogOfferFailed(logger, exception, Started().JobId, silo);
+                return;
+            }
+        }
     }
 
     private IEnumerable<SiloAddress> ActiveSilos()
@@ -560,6 +587,9 @@ internal sealed partial class JobGrain(
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Job {JobId}: {Chunks} chunks held by silo {Silo}, which membership declared dead, go out again")]
     private static partial void LogChunksReclaimed(ILogger logger, Guid jobId, int chunks, string silo);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Debug, Message = "Job {JobId} could not offer its work to the pool of silo {Silo}")]
+    private static partial void LogOfferFailed(ILogger logger, Exception exception, Guid jobId, string silo);
 
     // One chunk out on a pool: what it is, which attempt, which silo holds it, since when, and its span.
     private sealed record Assignment(Chunk Chunk, int Attempt, string Silo, DateTimeOffset Dispatched, Activity? Activity);

@@ -1,0 +1,64 @@
+using Grid.Client;
+using Grid.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace Grid.Tests.Workers;
+
+/// <summary>An Orleans in-process test cluster whose silos run Grid (each named after its test silo, two workers each), with a Grid client over its Orleans client.</summary>
+internal sealed class InProcessGridCluster : IAsyncDisposable
+{
+    public const int WorkersPerSilo = 2;
+
+    private InProcessGridCluster(InProcessTestCluster cluster)
+    {
+        Orleans = cluster;
+        Client = GridClient.Create(cluster.Client);
+    }
+
+    public InProcessTestCluster Orleans { get; }
+
+    public GridClient Client { get; }
+
+    /// <summary>Starts <paramref name="silos"/> silos with membership tuned as Grid's cluster is (a stopped silo is declared dead within seconds).</summary>
+    public static async Task<InProcessGridCluster> StartAsync(short silos)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((options, silo) =>
+        {
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+            });
+            silo.AddGrid(grid => grid
+                .Configure(o =>
+                {
+                    o.Name = options.SiloName;
+                    o.MaxLocalWorkers = WorkersPerSilo;
+                })
+                .AddKernel(SpreadKernel.Name, new SpreadKernel()));
+        });
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+            return new InProcessGridCluster(cluster);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        SpreadKernel.NewRound();
+        await Client.DisposeAsync();
+        await Orleans.DisposeAsync();
+    }
+}
