@@ -5,9 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: docker-compose validates docker-compose.yml (no Docker engine is needed), Chromium drives
-# the dashboard test, rabbitmq-server is the broker the cluster tests run silos against (Erlang comes with it as Depends),
-# openssl makes the certificates of its TLS listener.
-packages=(docker-compose chromium rabbitmq-server openssl)
+# the dashboard test, redis-server is the Redis the cluster tests run silos against (Orleans membership; its redis-cli
+# too), openssl makes the password and the certificates of its TLS port.
+packages=(docker-compose chromium redis-server openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -19,17 +19,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { echo "could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# The cluster tests need a running broker on loopback and credentials of their own: a user grid-test on the virtual host
-# grid-test with a new random password each run, handed to the tests as GRID_TEST_RABBITMQ (never guest, which
-# RabbitMQ refuses off loopback anyway), and the same user over the broker's TLS listener as GRID_TEST_RABBITMQ_TLS, with
-# the CA that signed its certificate in GRID_TEST_RABBITMQ_CA. The tests' broker fixture restarts the broker through the
-# same script.
-bash scripts/rabbitmq.sh start 60 || { echo "the RabbitMQ broker did not start; the cluster tests cannot run"; echo "0 passed, 1 failed"; exit 1; }
-broker_env=$(bash scripts/rabbitmq.sh test-env grid-test) \
-  || { echo "could not create the RabbitMQ test user"; echo "0 passed, 1 failed"; exit 1; }
-eval "$broker_env"
-[ -n "${GRID_TEST_RABBITMQ:-}" ] && [ -n "${GRID_TEST_RABBITMQ_TLS:-}" ] && [ -s "${GRID_TEST_RABBITMQ_CA:-}" ] \
-  || { echo "scripts/rabbitmq.sh test-env did not give the broker's URIs and CA"; echo "0 passed, 1 failed"; exit 1; }
+# The cluster tests need a Redis server of this run's own on loopback (127.0.0.1:6390, TLS on :6391, never the machine's
+# own Redis service), with a password made once and kept in its state folder; scripts/redis.sh test-env hands them its
+# connection strings as GRID_TEST_REDIS and GRID_TEST_REDIS_TLS, with the CA that signed its certificate in
+# GRID_TEST_REDIS_CA. The tests' Redis fixture restarts the server through the same script.
+bash scripts/redis.sh start 60 || { echo "the Redis server did not start; the cluster tests cannot run"; echo "0 passed, 1 failed"; exit 1; }
+redis_env=$(bash scripts/redis.sh test-env) \
+  || { echo "scripts/redis.sh test-env failed"; echo "0 passed, 1 failed"; exit 1; }
+eval "$redis_env"
+[ -n "${GRID_TEST_REDIS:-}" ] && [ -n "${GRID_TEST_REDIS_TLS:-}" ] && [ -s "${GRID_TEST_REDIS_CA:-}" ] \
+  || { echo "scripts/redis.sh test-env did not give the Redis connection strings and CA"; echo "0 passed, 1 failed"; exit 1; }
 
 command -v dotnet >/dev/null || { echo "the .NET SDK is not on PATH"; echo "0 passed, 1 failed"; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

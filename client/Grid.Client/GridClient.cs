@@ -54,10 +54,12 @@ public sealed class GridClient : IAsyncDisposable
 
     /// <summary>Makes a client over an Orleans grain factory this application already has: a grain's own <c>GrainFactory</c>, or the <c>IClusterClient</c> of an Orleans client or silo host.</summary>
     /// <remarks>The client owns nothing: disposing it leaves the Orleans client or silo running. The silos must run Grid (<c>siloBuilder.AddGrid()</c>).</remarks>
-    public static GridClient Create(IGrainFactory grainFactory)
+    /// <param name="grainFactory">The grain factory the calls go through.</param>
+    /// <param name="options">With options, a job whose silo dies is started again elsewhere (see <see cref="ClusterClientOptions.JobSilenceTimeout"/>), as for a client of <see cref="ConnectAsync"/>; without, it fails.</param>
+    public static GridClient Create(IGrainFactory grainFactory, ClusterClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(grainFactory);
-        return new GridClient(grainFactory, host: null, siloServices: null, silenceTimeout: null, TimeProvider.System);
+        return new GridClient(grainFactory, host: null, siloServices: null, options?.JobSilenceTimeout, TimeProvider.System);
     }
 
     /// <summary>Makes the client of a silo this process hosts (see Grid.Hosting's <c>StartEmbeddedAsync</c>); disposing it stops <paramref name="host"/>.</summary>
@@ -366,7 +368,8 @@ public sealed class GridClient : IAsyncDisposable
         Func<MapSession<TIn, TOut>, CancellationToken, Task> feed,
         CancellationToken cancellationToken)
     {
-        var session = new MapSession<TIn, TOut>(job, spec, options, _time, _silenceTimeout);
+        // A cluster job outlives its silo: the session starts it again elsewhere with what has no result yet.
+        var session = new MapSession<TIn, TOut>(job, spec, options, _time, _silenceTimeout, _silenceTimeout is null ? null : GetJob);
         return new GridJob<TOut>(spec.JobId, (handle, enumeratorToken) => RunJobAsync(session, handle, feed, cancellationToken, enumeratorToken));
     }
 

@@ -6,10 +6,23 @@ using Grid.Jobs;
 namespace Grid.Client;
 
 /// <summary>The client's side of one map job: sends the input in batches as the job makes room, and turns the job's chunk results into one result per item.</summary>
+/// <remarks>
+/// On a cluster (<paramref name="restart"/> given) the session keeps every batch until each of its items has a result; when the job's
+/// silo is lost (the job sends nothing for <paramref name="silenceTimeout"/>, or Orleans says the silo is gone) it starts the job again
+/// on the live silos with the items that have no result yet, and drops any result of an item it already delivered, so each item's
+/// result reaches the caller once (see <see cref="MapSession{TIn, TOut}.FailOverAsync"/>).
+/// </remarks>
 /// <typeparam name="TIn">The input item type.</typeparam>
 /// <typeparam name="TOut">The kernel's output type.</typeparam>
-internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOptions options, TimeProvider time, TimeSpan? silenceTimeout)
+internal sealed partial class MapSession<TIn, TOut>(
+    IJobGrain job,
+    JobSpec spec,
+    MapOptions options,
+    TimeProvider time,
+    TimeSpan? silenceTimeout,
+    Func<JobSpec, IJobGrain>? restart = null)
 {
+    private IJobGrain _job = job;
     private long _read;
     private volatile bool _inputEnded;
     private Exception? _inputError;
@@ -67,7 +80,8 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         Activity.Current = activity ?? Activity.Current;
         try
         {
-            await job.StartAsync(activity is null ? spec : spec with { TraceParent = activity.Id }).ConfigureAwait(false);
+            _startSpec = activity is null ? spec : spec with { TraceParent = activity.Id };
+            await _job.StartAsync(_startSpec).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -79,7 +93,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         var feeding = Task.Run(() => feed(this, stop.Token), CancellationToken.None);
         var tracker = new ProgressTracker(options.Progress, options.ProgressInterval, time);
         // One chunk result per call: a result counts as delivered (making room for input) once the client has it, so MaxInFlight holds end to end.
-        var results = job.ReadResultsAsync().WithBatchSize(1).GetAsyncEnumerator(stop.Token);
+        var results = ReadResults(stop.Token);
         var finished = false;
         Exception? failure = null;
         try
@@ -102,6 +116,11 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
                         continue;
                     }
                 }
+                catch (Exception exception) when (CanFailOver(exception, stop.Token))
+                {
+                    results = await FailOverAsync(results, exception, stop.Token).ConfigureAwait(false);
+                    continue;
+                }
                 catch (Exception exception)
                 {
                     failure = exception;
@@ -111,9 +130,21 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
                 var read = Volatile.Read(ref _read);
                 tracker.Record(chunk, read, _inputEnded ? read : null);
                 var outputs = chunk.Outputs as TOut[];
-                for (var i = 0; i < chunk.Count; i++)
+                if (_ledger is null)
                 {
-                    yield return ToItem(chunk, outputs, i);
+                    for (var i = 0; i < chunk.Count; i++)
+                    {
+                        yield return ToItem(chunk, outputs, i, chunk.StartIndex + i);
+                    }
+                }
+                else
+                {
+                    foreach (var (offset, index) in Settle(chunk))
+                    {
+                        var item = ToItem(chunk, outputs, offset, index);
+                        _counts.Add(item);
+                        yield return item;
+                    }
                 }
 
                 Activity.Current = activity ?? Activity.Current;
@@ -127,7 +158,12 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         JobSummary summary;
         try
         {
-            summary = await job.GetSummaryAsync().ConfigureAwait(false);
+            summary = await _job.GetSummaryAsync().ConfigureAwait(false);
+            if (_failovers > 0)
+            {
+                // The job ran on more than one job grain: only the client saw every item's outcome.
+                summary = _counts.Summarize(summary, spec.JobId, Volatile.Read(ref _read), time.GetElapsedTime(_started));
+            }
         }
         catch (Exception exception)
         {
@@ -179,7 +215,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         }
         catch (TimeoutException exception)
         {
-            throw new GridException($"The silo running job {spec.JobId} sent nothing for {timeout.TotalSeconds:0.#} s (it sends a heartbeat every second): it is taken for lost.", exception);
+            throw new Cluster.JobSiloLostException($"The silo running job {spec.JobId} sent nothing for {timeout.TotalSeconds:0.#} s (it sends a heartbeat every second): it is taken for lost.", exception);
         }
     }
 
@@ -256,14 +292,14 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         }
     }
 
-    private static ItemResult<TOut> ToItem(ChunkResult chunk, TOut[]? outputs, int i)
+    private static ItemResult<TOut> ToItem(ChunkResult chunk, TOut[]? outputs, int i, long index)
     {
         // A kernel leaves a failed item's output at its default; fetch and upload jobs describe a failed request there, so it is passed on.
         var error = chunk.Errors?[i];
         var value = outputs is not null ? outputs[i]
             : error is not null ? default
             : (TOut?)chunk.Outputs?.GetValue(i);
-        return new ItemResult<TOut>(chunk.StartIndex + i, value, error, chunk.Durations[i], chunk.Worker) { Attempts = chunk.Attempts?[i] ?? 1 };
+        return new ItemResult<TOut>(index, value, error, chunk.Durations[i], chunk.Worker) { Attempts = chunk.Attempts?[i] ?? 1 };
     }
 
     private static bool IsStop(Exception exception, CancellationToken cancellationToken)
@@ -300,7 +336,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         var (start, items) = batcher.Take();
         // The items are read once they left the input, even while the job makes the push wait for room.
         Volatile.Write(ref _read, start + items.Length);
-        await job.PushAsync(new InputBatch(start, items), cancellationToken).ConfigureAwait(false);
+        await SendAsync(start, items, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disposes an asynchronous source once its pending step has ended: a compiler-made iterator refuses disposal mid-step and would skip its own finally blocks.</summary>
@@ -353,7 +389,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
             try
             {
                 // The caller left early, was cancelled, or the stream broke: stop the job so no worker runs for nobody.
-                await job.CancelAsync("The client stopped reading the job's results.").ConfigureAwait(false);
+                await _job.CancelAsync("The client stopped reading the job's results.").ConfigureAwait(false);
             }
             catch (GridException)
             {
@@ -378,7 +414,7 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
         _inputEnded = true;
         try
         {
-            await job.CompleteInputsAsync($"Sending input to the job failed: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
+            await _job.CompleteInputsAsync($"Sending input to the job failed: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
         }
         catch (GridException)
         {
@@ -393,10 +429,9 @@ internal sealed class MapSession<TIn, TOut>(IJobGrain job, JobSpec spec, MapOpti
             await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
         }
 
-        _inputEnded = true;
         var reason = _inputError is { } error
             ? $"Reading input item {batcher.NextIndex} failed: {error.GetType().Name}: {error.Message}"
             : null;
-        await job.CompleteInputsAsync(reason).ConfigureAwait(false);
+        await EndInputAsync(reason, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -14,7 +14,7 @@ internal sealed class InProcessGridCluster : IAsyncDisposable
     private InProcessGridCluster(InProcessTestCluster cluster)
     {
         Orleans = cluster;
-        Client = GridClient.Create(cluster.Client);
+        Client = GridClient.Create(cluster.Client, new ClusterClientOptions { JobSilenceTimeout = TimeSpan.FromSeconds(3) });
     }
 
     public InProcessTestCluster Orleans { get; }

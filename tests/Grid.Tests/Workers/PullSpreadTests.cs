@@ -1,3 +1,4 @@
+using Grid.Client;
 using Grid.Jobs;
 using Grid.Tests.TestKernels;
 using Orleans.Runtime;
@@ -65,6 +66,28 @@ public sealed class PullSpreadTests
         AssertEachOnce(results, 24);
         Assert.DoesNotContain(results, r => SiloOf(r.Worker) == victim.Name);
         Assert.True(round.Entered.Values.Sum() > before);
+    }
+
+    [Fact]
+    public async Task Map_TheJobsOwnSiloStops_TheJobGoesOnElsewhereAndEveryResultArrivesOnce()
+    {
+        await using var cluster = await InProcessGridCluster.StartAsync(3);
+        var round = SpreadKernel.NewRound();
+        var job = cluster.Client.Map<long, long>(SpreadKernel.Name, Enumerable.Range(0, 60).Select(i => (long)i), new MapOptions { Ordered = true });
+        var reading = job.ReadAllAsync();
+        await round.WhenAsync(entered => entered.Count == 3).WaitAsync(TestLimits.Hang);
+
+        var jobSilo = await cluster.Client.GrainFactory.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Client.GrainFactory.GetGrain<IMapJobGrain>(job.Id));
+        var victim = cluster.Orleans.Silos.Single(s => s.SiloAddress.Equals(jobSilo));
+        await cluster.Orleans.KillSiloAsync(victim);
+        round.Release.Set();
+        var results = await reading.WaitAsync(TestLimits.Hang);
+        var summary = await job.Summary.WaitAsync(TestLimits.Hang);
+
+        AssertEachOnce(results, 60);
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i), results.Select(r => r.Index));
+        Assert.Equal(60, summary.Total);
+        Assert.Equal(60, summary.Succeeded);
     }
 
     private static void AssertEachOnce(IReadOnlyList<ItemResult<long>> results, int count)

@@ -2,11 +2,10 @@ using System.Globalization;
 using Grid.Client;
 using Grid.Jobs;
 using Grid.Tests.TestKernels;
-using RabbitMQ.Client;
 
 namespace Grid.Tests.Cluster;
 
-/// <summary>What the cluster tests feed a cluster and how they watch it: slow primes with an independent check, bounded waits, queue depths.</summary>
+/// <summary>What the cluster tests feed a cluster and how they watch it: slow primes with an independent check, bounded waits, silo lines.</summary>
 internal static class ClusterWorkload
 {
     /// <summary>The first 18-digit number: each prime from here costs the is-prime kernel about 10^8 trial divisions, a few hundred milliseconds.</summary>
@@ -122,10 +121,6 @@ internal static class ClusterWorkload
         }
     }
 
-    /// <summary>The silo that claimed job <paramref name="jobId"/>: the one that logs "Claimed job {id}" first.</summary>
-    public static async Task<SiloProcess> FindOwnerAsync(SiloCluster cluster, Guid jobId) =>
-        (await WaitForAnySiloLineAsync(cluster, $"Claimed job {jobId}")).Silo;
-
     /// <summary>Waits until some silo of <paramref name="cluster"/> prints a line containing <paramref name="text"/> and returns that silo and line.</summary>
     public static async Task<(SiloProcess Silo, string Line)> WaitForAnySiloLineAsync(SiloCluster cluster, string text, IReadOnlyDictionary<SiloProcess, int>? from = null)
     {
@@ -155,15 +150,6 @@ internal static class ClusterWorkload
         }
     }
 
-    /// <summary>The number of ready messages in <paramref name="queue"/>, from the broker itself.</summary>
-    public static async Task<uint> MessageCountAsync(this BrokerFixture broker, string queue)
-    {
-        await using var connection = await broker.ConnectAsync("grid-tests: queue depth");
-        await using var channel = await connection.CreateChannelAsync();
-        var declared = await channel.QueueDeclarePassiveAsync(queue);
-        return declared.MessageCount;
-    }
-
     /// <summary>The silos a client sees, one line each, for assertion messages.</summary>
     public static async Task<string> DescribeSilosAsync(GridClient client)
     {
@@ -173,7 +159,7 @@ internal static class ClusterWorkload
             : string.Join("; ", silos.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.State} slots={s.WorkerSlots} busy={s.BusyWorkers} jobs={s.Jobs} chunks={s.RunningChunks}")));
     }
 
-    /// <summary>Connects a client to <paramref name="cluster"/> with default options but its name.</summary>
+    /// <summary>Connects a client to <paramref name="cluster"/> through the test Redis, with default options but its name.</summary>
     public static Task<GridClient> ConnectClientAsync(this SiloCluster cluster) =>
         GridClient.ConnectAsync(cluster.ConnectionString, new ClusterClientOptions { Name = cluster.Name });
 

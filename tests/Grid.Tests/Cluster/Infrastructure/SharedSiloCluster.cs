@@ -1,7 +1,7 @@
 namespace Grid.Tests.Cluster;
 
 /// <summary>One cluster of two silos shared by the tests of a class that leave it as they found it; started by the first test that asks for it.</summary>
-/// <remarks>A class fixture cannot take the broker collection's fixture in xunit 2, so the first test hands it over.</remarks>
+/// <remarks>A class fixture cannot take the Redis collection's fixture in xunit 2, so the first test hands it over.</remarks>
 public sealed class SharedSiloCluster : IAsyncLifetime
 {
     /// <summary>The silos of the shared cluster.</summary>
@@ -11,12 +11,12 @@ public sealed class SharedSiloCluster : IAsyncLifetime
     private SiloCluster? _cluster;
 
     /// <summary>Gets the cluster, starting it on the first call.</summary>
-    public async Task<SiloCluster> GetAsync(BrokerFixture broker)
+    public async Task<SiloCluster> GetAsync(RedisFixture redis)
     {
         await _starting.WaitAsync();
         try
         {
-            return _cluster ??= await SiloCluster.StartAsync(broker, SiloCount);
+            return _cluster ??= await SiloCluster.StartAsync(redis, SiloCount);
         }
         finally
         {

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using Grid.Tests.TestKernels;
 
@@ -8,8 +11,10 @@ namespace Grid.Tests.Cluster;
 /// <summary>One real silo program (<c>grid-silo</c>) running as a child process of the test, its output kept for waits and assertion messages.</summary>
 /// <remarks>
 /// The silo runs from the folder its project builds to (recorded in <c>grid-silo.path</c> next to the test assembly), with
-/// the dashboard off, workstation GC and single-line console logs, so each log message is one line to match. Disposing
-/// kills it if it still runs; <see cref="ChildProcessLauncher"/> makes sure it dies with the test host in any case.
+/// the dashboard off, workstation GC and single-line console logs, so each log message is one line to match. It listens on
+/// two loopback ports of its own, its silo port and its gateway port, free when it starts (in a cluster or not, so silos of
+/// tests that run at once never meet). Disposing kills it if it still runs; <see cref="ChildProcessLauncher"/> makes sure it
+/// dies with the test host in any case.
 /// </remarks>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -19,7 +24,14 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The text of the log line the .NET host writes once the silo has started (in or out of a cluster).</summary>
     public const string HostStartedLine = "Application started";
 
+    private const int SignalContinue = 18;
+    private const int SignalStop = 19;
+    private const int NoSuchProcess = 3;
+
     private static readonly Lazy<string> ProgramPath = new(FindProgram);
+
+    /// <summary>Every port this test run has handed to a silo, so two silos never get one port even when the first has not bound it yet.</summary>
+    private static readonly HashSet<int> PortsHandedOut = [];
 
     private readonly Process process;
     private readonly Lock gate = new();
@@ -27,10 +39,13 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly List<LineWaiter> waiters = [];
     private readonly Task<int> exited;
     private int? exitCode;
+    private bool paused;
 
-    private SiloProcess(string name, Process process)
+    private SiloProcess(string name, int siloPort, int gatewayPort, Process process)
     {
         Name = name;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
         this.process = process;
         Id = process.Id;
         process.OutputDataReceived += (_, e) => OnLine(e.Data, "out");
@@ -45,6 +60,24 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>The process id.</summary>
     public int Id { get; }
+
+    /// <summary>The loopback port the silo talks to other silos on (<c>Grid:Cluster:SiloPort</c>).</summary>
+    public int SiloPort { get; }
+
+    /// <summary>The loopback port clients reach the silo on, Orleans' gateway (<c>Grid:Cluster:GatewayPort</c>).</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>Whether the silo is stopped by <see cref="Pause"/> and not yet resumed.</summary>
+    public bool IsPaused
+    {
+        get
+        {
+            lock (gate)
+            {
+                return paused;
+            }
+        }
+    }
 
     /// <summary>Whether the process has exited and all of its output has been read.</summary>
     public bool HasExited => ExitCode is not null;
@@ -113,10 +146,14 @@ public sealed class SiloProcess : IAsyncDisposable
     public static string ProgramFile => ProgramPath.Value;
 
     /// <summary>Starts a silo program with <paramref name="options"/>; it runs until the test terminates, kills or disposes it.</summary>
+    /// <remarks>A port the options leave null is picked free on 127.0.0.1 (see <see cref="FreeLoopbackPorts"/>).</remarks>
     public static async Task<SiloProcess> StartAsync(SiloProcessOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var program = ProgramFile;
+        var free = FreeLoopbackPorts((options.SiloPort is null ? 1 : 0) + (options.GatewayPort is null ? 1 : 0));
+        var siloPort = options.SiloPort ?? free[0];
+        var gatewayPort = options.GatewayPort ?? free[^1];
         var start = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
@@ -148,6 +185,8 @@ public sealed class SiloProcess : IAsyncDisposable
         environment["Grid__Silo__Name"] = options.Name;
         environment["Grid__Silo__MaxLocalWorkers"] = options.MaxLocalWorkers.ToString(CultureInfo.InvariantCulture);
         environment["Grid__Dashboard__Enabled"] = "false";
+        environment["Grid__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+        environment["Grid__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
         if (options.ClusterConnection is not null)
         {
             environment["Grid__Cluster__Connection"] = options.ClusterConnection;
@@ -158,6 +197,11 @@ public sealed class SiloProcess : IAsyncDisposable
             environment["Grid__Cluster__Name"] = options.ClusterName;
         }
 
+        if (options.ClusterTlsCaFile is not null)
+        {
+            environment["Grid__Cluster__TlsCaFile"] = options.ClusterTlsCaFile;
+        }
+
         foreach (var (name, value) in options.Settings)
         {
             environment[name] = value;
@@ -165,7 +209,47 @@ public sealed class SiloProcess : IAsyncDisposable
 
         var process = await ChildProcessLauncher.StartAsync(start);
         process.StandardInput.Close();
-        return new SiloProcess(options.Name, process);
+        return new SiloProcess(options.Name, siloPort, gatewayPort, process);
+    }
+
+    /// <summary><paramref name="count"/> distinct TCP ports free on 127.0.0.1 now, none handed out before in this test run.</summary>
+    /// <remarks>
+    /// Each comes from binding a listener to port 0 and reading the port the system chose; the listeners are stopped only once all
+    /// are chosen, so the ports differ, and a port handed out once is never handed out again, so two silos starting at once never
+    /// share one. A program outside the test run may still take one before the silo binds it: the silo then fails to start, loudly.
+    /// </remarks>
+    public static int[] FreeLoopbackPorts(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var listeners = new List<TcpListener>();
+        try
+        {
+            var ports = new List<int>();
+            while (ports.Count < count)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                lock (PortsHandedOut)
+                {
+                    if (PortsHandedOut.Add(port))
+                    {
+                        ports.Add(port);
+                    }
+                }
+            }
+
+            return [.. ports];
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+                listener.Dispose();
+            }
+        }
     }
 
     /// <summary>Waits until the silo prints a line containing <paramref name="text"/> (ordinal), at or after line <paramref name="fromLine"/>, and returns it.</summary>
@@ -228,7 +312,8 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the silo at once with SIGKILL, as <c>kill -9</c> does: no graceful leave, its unacknowledged work stays with the broker.</summary>
+    /// <summary>Kills the silo at once with SIGKILL, as <c>kill -9</c> does: no graceful leave, so its cluster learns of it only when
+    /// membership declares it dead (a paused silo dies too).</summary>
     public void KillHard()
     {
         try
@@ -241,7 +326,16 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM, as a service manager or <c>docker stop</c> does, and waits until the silo exits.</summary>
+    /// <summary>Stops the silo with SIGSTOP, as <c>kill -STOP</c> does: it keeps its sockets and its place in the cluster's membership
+    /// but answers nothing, like a silo that hangs or a machine that stalls, until <see cref="Resume"/>.</summary>
+    /// <exception cref="InvalidOperationException">The silo has exited.</exception>
+    public void Pause() => Signal(SignalStop, "SIGSTOP", pausedAfter: true);
+
+    /// <summary>Lets a silo stopped by <see cref="Pause"/> run on with SIGCONT, as <c>kill -CONT</c> does; nothing happens to one that runs.</summary>
+    /// <exception cref="InvalidOperationException">The silo has exited.</exception>
+    public void Resume() => Signal(SignalContinue, "SIGCONT", pausedAfter: false);
+
+    /// <summary>Sends SIGTERM, as a service manager or <c>docker stop</c> does, and waits until the silo exits (a paused silo is resumed to act on it).</summary>
     /// <returns>The exit code: 0 when the silo left gracefully.</returns>
     /// <exception cref="TimeoutException">It still ran after <paramref name="timeout"/> (default <see cref="TestLimits.Hang"/>); it is then killed.</exception>
     public async Task<int> TerminateAsync(TimeSpan? timeout = null)
@@ -253,6 +347,12 @@ public sealed class SiloProcess : IAsyncDisposable
             if (kill.ExitCode != 0 && !exited.IsCompleted)
             {
                 throw new InvalidOperationException($"kill -TERM {Id} failed: {kill.AllOutput}\n{Log}");
+            }
+
+            if (IsPaused && !exited.IsCompleted)
+            {
+                // A stopped process acts on SIGTERM only once it runs again.
+                Resume();
             }
         }
 
@@ -280,6 +380,9 @@ public sealed class SiloProcess : IAsyncDisposable
             process.Dispose();
         }
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private static bool IsInheritedSetting(string name) =>
         name.StartsWith("Grid__", StringComparison.OrdinalIgnoreCase)
@@ -333,6 +436,34 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         return code;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the silo and records whether it is paused after it.</summary>
+    private void Signal(int signal, string name, bool pausedAfter)
+    {
+        int error;
+        lock (gate)
+        {
+            // Under the lock that WatchExitAsync sets the exit code under: once the exit is seen, the pid may be another
+            // process's, so it is never signalled then.
+            if (exitCode is not null)
+            {
+                error = NoSuchProcess;
+            }
+            else if (SendSignal(Id, signal) != 0)
+            {
+                error = Marshal.GetLastPInvokeError();
+            }
+            else
+            {
+                paused = pausedAfter;
+                return;
+            }
+        }
+
+        throw new InvalidOperationException(error == NoSuchProcess
+            ? $"silo {Name} has exited: it cannot take {name}.\n{Log}"
+            : string.Create(CultureInfo.InvariantCulture, $"kill({Id}, {name}) failed with errno {error}."));
     }
 
     private InvalidOperationException ExitedBefore(string text) =>

@@ -1,7 +1,7 @@
 namespace Grid.Tests.Cluster;
 
 /// <summary>A test can start the real silo program, read its output, stop it gracefully or kill it, and leaves no process behind.</summary>
-/// <remarks>These silos run on their own, outside any cluster, so the tests need no broker.</remarks>
+/// <remarks>These silos run on their own, outside any cluster (Orleans' localhost clustering on their two ports), so the tests need no Redis.</remarks>
 public sealed class SiloProcessTests
 {
     [Fact]
@@ -69,9 +69,72 @@ public sealed class SiloProcessTests
     }
 
     [Fact]
+    public async Task StartAsync_NoPortsGiven_ListensOnTwoFreeLoopbackPortsOfItsOwn()
+    {
+        await using var first = await SiloProcess.StartAsync(new SiloProcessOptions { Name = "solo-ports-1" });
+        await using var second = await SiloProcess.StartAsync(new SiloProcessOptions { Name = "solo-ports-2" });
+        await first.WaitForLineAsync(SiloProcess.HostStartedLine, TestKernels.TestLimits.Hang);
+        await second.WaitForLineAsync(SiloProcess.HostStartedLine, TestKernels.TestLimits.Hang);
+
+        var ports = new[] { first.SiloPort, first.GatewayPort, second.SiloPort, second.GatewayPort };
+        var sockets = await ToolRunner.RunAsync("ss", ["-ltnH"]);
+
+        Assert.Equal(ports.Length, ports.Distinct().Count());
+        Assert.All(ports, port => Assert.Contains($"127.0.0.1:{port} ", sockets.Output, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PauseResume_StartedSilo_StopsTheProcessAndLetsItRunOn()
+    {
+        await using var silo = await SiloProcess.StartAsync(new SiloProcessOptions { Name = "solo-pause" });
+        await silo.WaitForLineAsync(SiloProcess.HostStartedLine, TestKernels.TestLimits.Hang);
+
+        silo.Pause();
+        await WaitForStateAsync(silo, stopped: true);
+        Assert.True(silo.IsPaused);
+        silo.Resume();
+        await WaitForStateAsync(silo, stopped: false);
+
+        Assert.False(silo.IsPaused);
+        Assert.True(await silo.TerminateAsync() == 0, silo.Log);
+    }
+
+    [Fact]
+    public async Task TerminateAsync_PausedSilo_ResumesItAndExitsZero()
+    {
+        await using var silo = await SiloProcess.StartAsync(new SiloProcessOptions { Name = "solo-paused-term" });
+        await silo.WaitForLineAsync(SiloProcess.HostStartedLine, TestKernels.TestLimits.Hang);
+        silo.Pause();
+        await WaitForStateAsync(silo, stopped: true);
+
+        var exitCode = await silo.TerminateAsync();
+
+        Assert.True(exitCode == 0, silo.Log);
+        Assert.Throws<InvalidOperationException>(silo.Pause);
+    }
+
+    [Fact]
     public void ChildProcesses_DieWithTheTestHost()
     {
         // Without setpriv (util-linux) a killed test host would leave its silos running.
         Assert.True(ChildProcessLauncher.DiesWithTestHost, "setpriv is missing: install util-linux");
+    }
+
+    /// <summary>Waits until the silo's process is stopped (state T in /proc/PID/stat) or runs again, as <paramref name="stopped"/> says.</summary>
+    private static async Task WaitForStateAsync(SiloProcess silo, bool stopped)
+    {
+        var deadline = DateTime.UtcNow + TestKernels.TestLimits.Hang;
+        while (true)
+        {
+            var stat = await File.ReadAllTextAsync($"/proc/{silo.Id}/stat");
+            var state = stat[stat.LastIndexOf(')') + 2];
+            if ((state == 'T') == stopped)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"process {silo.Id} is still in state {state}, not {(stopped ? "stopped" : "running")}.\n{silo.Log}");
+            await Task.Delay(20);
+        }
     }
 }
