@@ -152,7 +152,7 @@ public sealed class GridClient : IAsyncDisposable
     public async Task<IReadOnlyList<SiloStatus>> GetSilosAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var hosts = await _cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var hosts = await GetHostsAsync(cancellationToken).ConfigureAwait(false);
         var statuses = await Task.WhenAll(hosts.Keys.Select(async silo =>
         {
             try
@@ -166,6 +166,22 @@ public sealed class GridClient : IAsyncDisposable
             }
         })).ConfigureAwait(false);
         return [.. statuses.OfType<SiloStatus>().OrderBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    // A call that went to a gateway which died waits Orleans' whole response timeout (dotnet/orleans#10165): ask again through another.
+    private async Task<Dictionary<SiloAddress, Orleans.Runtime.SiloStatus>> GetHostsAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (attempt < 4 && exception is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+            {
+                // The next call goes through a gateway that is still there.
+            }
+        }
     }
 
     /// <summary>Lists the kernels the silo can run, sorted by name.</summary>

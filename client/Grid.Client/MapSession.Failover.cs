@@ -21,6 +21,32 @@ internal sealed partial class MapSession<TIn, TOut>
     private bool _inputSent;
     private int _failovers;
 
+    /// <summary>Tells the job grain of now, every second until <paramref name="cancellationToken"/> ends, that its client is still there.</summary>
+    private async Task KeepAliveAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            // The first at once: from it on, the job takes a silent client for gone.
+            do
+            {
+                try
+                {
+                    await _job.KeepAliveAsync().ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // A heartbeat that cannot be sent changes nothing: the reader notices a lost silo by itself.
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+            // The session has ended.
+        }
+    }
+
     private IAsyncEnumerator<ChunkResult> ReadResults(CancellationToken cancellationToken)
         => _job.ReadResultsAsync().WithBatchSize(1).GetAsyncEnumerator(cancellationToken);
 
@@ -165,7 +191,7 @@ internal sealed partial class MapSession<TIn, TOut>
         => restart is not null && _failovers < MaxFailovers && !cancellationToken.IsCancellationRequested && IsSiloLoss(exception);
 
     private static bool IsSiloLoss(Exception exception) => exception is JobSiloLostException or SiloUnavailableException
-        or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException;
+        or EnumerationAbortedException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException;
 
     /// <summary>Starts the job again on the live silos after its silo was lost: a new job grain with the same settings, the kept items that have no result yet, then the rest of the input.</summary>
     private async Task<IAsyncEnumerator<ChunkResult>> FailOverAsync(IAsyncEnumerator<ChunkResult> lost, Exception reason, CancellationToken cancellationToken)

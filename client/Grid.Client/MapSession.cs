@@ -91,6 +91,10 @@ internal sealed partial class MapSession<TIn, TOut>(
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var feeding = Task.Run(() => feed(this, stop.Token), CancellationToken.None);
+        if (restart is not null)
+        {
+            _ = KeepAliveAsync(stop.Token);
+        }
         var tracker = new ProgressTracker(options.Progress, options.ProgressInterval, time);
         // One chunk result per call: a result counts as delivered (making room for input) once the client has it, so MaxInFlight holds end to end.
         var results = ReadResults(stop.Token);

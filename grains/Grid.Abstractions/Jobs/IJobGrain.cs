@@ -21,6 +21,11 @@ public interface IJobGrain : IGrainWithGuidKey
     /// <remarks>While no result is ready it sends an empty batch (<see cref="ChunkResult.Count"/> 0) every second, so a reader can tell a slow job from a lost one.</remarks>
     IAsyncEnumerable<ChunkResult> ReadResultsAsync();
 
+    /// <summary>Tells the job its client is still there; a cluster client calls it every second while the job runs.</summary>
+    /// <remarks>Once a client has called it, a job that hears nothing for <c>Grid:Jobs:ClientTimeout</c> takes its client for gone and cancels itself.</remarks>
+    [OneWay]
+    Task KeepAliveAsync();
+
     /// <summary>Cancels the job: queued items are dropped and running kernels see their token.</summary>
     [OneWay]
     Task CancelAsync(string reason);

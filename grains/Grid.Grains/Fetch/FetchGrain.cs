@@ -12,9 +12,17 @@ namespace Grid.Fetch;
 /// on a few threads); only their completions come back to the grain.
 /// </remarks>
 [Reentrant]
-internal sealed partial class FetchGrain(FetchPolicy policy, RequestRunner runner, IGridSilo runtime, JobMonitor monitor, ILogger<FetchGrain> logger)
+internal sealed partial class FetchGrain(
+    FetchPolicy policy,
+    RequestRunner runner,
+    IGridSilo runtime,
+    JobMonitor monitor,
+    Microsoft.Extensions.Options.IOptions<JobOptions> options,
+    ILogger<FetchGrain> logger)
     : StreamingJobGrain(runtime, monitor), IFetchGrain
 {
+    protected override TimeSpan ClientTimeout => options.Value.ClientTimeout;
+
     private readonly Dictionary<string, HostQueue> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<HostQueue> _ready = new();
     private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);

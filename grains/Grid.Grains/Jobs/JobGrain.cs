@@ -56,6 +56,8 @@ internal sealed partial class JobGrain(
     private int _headOffset;
     private long _nextChunkId;
 
+    protected override TimeSpan ClientTimeout => _options.ClientTimeout;
+
     /// <summary>Gets whether items wait for a worker, run, or wait to run again.</summary>
     protected override bool HasWork => _pendingCount > 0 || _assigned.Count > 0 || _retriesWaiting > 0 || _retryReady.Count > 0;
 
@@ -206,7 +208,7 @@ internal sealed partial class JobGrain(
     }
 
     protected override void LogFinished(JobSummary summary)
-        => LogJobFinished(logger, summary.JobId, summary.Outcome, summary.Total, summary.Succeeded, summary.Total - summary.Succeeded, summary.WallTime.TotalSeconds);
+        => LogJobFinished(logger, summary.JobId, summary.Outcome, summary.Total, summary.Succeeded, summary.Total - summary.Succeeded, summary.WallTime.TotalSeconds, summary.Error ?? "no error");
 
     /// <summary>Cuts the next chunk to hand out (items to run again first), or returns <see langword="null"/> when none should go now.</summary>
     private (Chunk Chunk, int Attempt)? NextChunk()
@@ -582,8 +584,8 @@ internal sealed partial class JobGrain(
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Job {JobId} started: kernel {Kernel} on {Workers} workers")]
     private static partial void LogJobStarted(ILogger logger, Guid jobId, string kernel, int workers);
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Job {JobId} {Outcome}: {Items} items, {Succeeded} succeeded, {NotSucceeded} did not, in {Seconds:0.###} s")]
-    private static partial void LogJobFinished(ILogger logger, Guid jobId, JobOutcome outcome, long items, long succeeded, long notSucceeded, double seconds);
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Job {JobId} {Outcome}: {Items} items, {Succeeded} succeeded, {NotSucceeded} did not, in {Seconds:0.###} s ({Error})")]
+    private static partial void LogJobFinished(ILogger logger, Guid jobId, JobOutcome outcome, long items, long succeeded, long notSucceeded, double seconds, string error);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Job {JobId}: {Chunks} chunks held by silo {Silo}, which membership declared dead, go out again")]
     private static partial void LogChunksReclaimed(ILogger logger, Guid jobId, int chunks, string silo);

@@ -18,6 +18,10 @@ public sealed class JobOptions
     /// <value>The default value is 262,144.</value>
     public int DefaultMaxInFlight { get; set; } = 262_144;
 
+    /// <summary>Gets or sets how long a job whose client sends heartbeats (a cluster client) may hear none before it takes the client for gone and cancels itself.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets how many chunks per worker a job keeps sent, so that a worker finds its next chunk waiting.</summary>
     /// <value>The default value is 2.</value>
     public int ChunksPerWorker { get; set; } = 2;

@@ -57,7 +57,8 @@ internal sealed class JobResults
 
     /// <summary>Streams the results as they are queued, once per job; throws naming the job when a second reader comes.</summary>
     /// <remarks>While no result is ready, an empty result (no items) is sent every <see cref="HeartbeatInterval"/>, so that the reader can tell a slow job from a job whose silo is gone.</remarks>
-    public async IAsyncEnumerable<ChunkResult> ReadAsync(Guid jobId, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>A reader that leaves before the end (it disposed the stream, or Orleans let go of a stream nobody polled) calls <paramref name="readerGone"/>: nobody will take the rest.</remarks>
+    public async IAsyncEnumerable<ChunkResult> ReadAsync(Guid jobId, TimeProvider time, Action readerGone, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (_attached)
         {
@@ -101,6 +102,10 @@ internal sealed class JobResults
         finally
         {
             ReaderOpen = false;
+            if (!_channel.Reader.Completion.IsCompleted)
+            {
+                readerGone();
+            }
         }
     }
 

@@ -12,6 +12,8 @@ namespace Grid.Jobs;
 internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor) : Grain, IJobGrain
 {
     private IDisposable? _timeoutTimer;
+    private IDisposable? _clientWatch;
+    private long _lastKeepAlive;
     private JobSpec? _spec;
     private long _startedAt;
     private TimeSpan _wallTime;
@@ -86,7 +88,22 @@ internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor)
         return Task.CompletedTask;
     }
 
-    public IAsyncEnumerable<ChunkResult> ReadResultsAsync() => Results.ReadAsync(Started().JobId, runtime.TimeProvider, CancellationToken.None);
+    public IAsyncEnumerable<ChunkResult> ReadResultsAsync()
+        => Results.ReadAsync(Started().JobId, runtime.TimeProvider, () => Stop(JobOutcome.Cancelled, "The client stopped reading the job's results."), CancellationToken.None);
+
+    public Task KeepAliveAsync()
+    {
+        if (_spec is null || Finished)
+        {
+            return Task.CompletedTask;
+        }
+
+        _lastKeepAlive = runtime.TimeProvider.GetTimestamp();
+        _clientWatch ??= this.RegisterGrainTimer(
+            CheckClientAsync,
+            new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true, KeepAlive = true });
+        return Task.CompletedTask;
+    }
 
     public Task CancelAsync(string reason)
     {
@@ -111,6 +128,7 @@ internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor)
         GridDiagnostics.StopDetached(JobActivity);
         JobActivity = null;
         _timeoutTimer?.Dispose();
+        _clientWatch?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -257,6 +275,24 @@ internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor)
         }
 
         GridDiagnostics.StopDetached(activity);
+    }
+
+    /// <summary>Gets how long the job waits for its client's next heartbeat, once it has had one.</summary>
+    protected abstract TimeSpan ClientTimeout { get; }
+
+    private Task CheckClientAsync()
+    {
+        if (Finished)
+        {
+            _clientWatch?.Dispose();
+            _clientWatch = null;
+        }
+        else if (runtime.TimeProvider.GetElapsedTime(_lastKeepAlive) > ClientTimeout)
+        {
+            Stop(JobOutcome.Cancelled, $"The job's client stopped sending heartbeats for {ClientTimeout.TotalSeconds:0.#} s, so the job was cancelled.");
+        }
+
+        return Task.CompletedTask;
     }
 
     private Task OnTimeoutAsync()

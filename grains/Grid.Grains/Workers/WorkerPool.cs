@@ -55,7 +55,7 @@ internal sealed class WorkerPool : IDisposable
         var item = new WorkItem(chunk, parent, cancellationToken);
         if (!_queue.TryAdd(item))
         {
-            return Task.FromException<ChunkResult>(new GridException($"Silo {_silo.SiloName} is stopping; chunk {chunk.ChunkId} of job {chunk.JobId} did not run."));
+            return Task.FromException<ChunkResult>(new WorkerPoolStoppedException($"Silo {_silo.SiloName} is stopping; chunk {chunk.ChunkId} of job {chunk.JobId} did not run."));
         }
 
         return item.Result.Task;
@@ -67,7 +67,7 @@ internal sealed class WorkerPool : IDisposable
         _queue.CompleteAdding();
         while (_queue.TryTake(out var item))
         {
-            item.Result.TrySetException(new GridException($"Silo {_silo.SiloName} stopped before chunk {item.Chunk.ChunkId} of job {item.Chunk.JobId} ran."));
+            item.Result.TrySetException(new WorkerPoolStoppedException($"Silo {_silo.SiloName} stopped before chunk {item.Chunk.ChunkId} of job {item.Chunk.JobId} ran."));
         }
     }
 

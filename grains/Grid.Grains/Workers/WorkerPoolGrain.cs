@@ -75,16 +75,6 @@ internal sealed partial class WorkerPoolGrain(
             Environment.ProcessorCount));
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        foreach (var work in _jobs.Values)
-        {
-            work.Cancel();
-        }
-
-        return Task.CompletedTask;
-    }
-
     // Starts pulling unless a pull is under way: one pull at a time keeps the chunks held within capacity.
     private void Pull()
     {
@@ -144,6 +134,12 @@ internal sealed partial class WorkerPoolGrain(
         try
         {
             result = await pool.RunAsync(chunk, work.Token);
+        }
+        catch (WorkerPoolStoppedException)
+        {
+            // The silo is stopping and the chunk did not run: its job hands it out again once membership says this silo is gone.
+            _held--;
+            return;
         }
         catch (Exception exception)
         {

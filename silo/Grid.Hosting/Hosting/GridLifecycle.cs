@@ -49,8 +49,13 @@ internal sealed partial class GridLifecycle(
         {
             await participant.StopAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        LogLeft(logger, silo.Value.Name, cluster.Value.ClusterId);
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Silo {Name} joined cluster {Cluster} at {Address}")]
     private static partial void LogJoined(ILogger logger, string name, string cluster, string address);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Silo {Name} left cluster {Cluster}")]
+    private static partial void LogLeft(ILogger logger, string name, string cluster);
 }

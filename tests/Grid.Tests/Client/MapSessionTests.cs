@@ -126,6 +126,8 @@ public sealed class MapSessionTests(GridClusterFixture cluster)
 
         public IAsyncEnumerable<ChunkResult> ReadResultsAsync() => throw new NotSupportedException();
 
+        public Task KeepAliveAsync() => Task.CompletedTask;
+
         public Task CancelAsync(string reason) => Task.CompletedTask;
 
         public Task<JobSummary> GetSummaryAsync() => throw new NotSupportedException();

@@ -3,8 +3,8 @@ using Grid.Tests.Cli;
 namespace Grid.Tests.Cluster;
 
 /// <summary>The grid command runs on a cluster with <c>--cluster</c> and <c>--cluster-name</c>, and refuses a bad address or <c>--workers</c> beside it.</summary>
-[Collection(BrokerCollection.Name)]
-public sealed class ClusterCliTests(BrokerFixture broker, SharedSiloCluster shared) : IClassFixture<SharedSiloCluster>
+[Collection(RedisCollection.Name)]
+public sealed class ClusterCliTests(RedisFixture broker, SharedSiloCluster shared) : IClassFixture<SharedSiloCluster>
 {
     [Fact]
     public async Task Status_WithCluster_ListsEverySiloWithItsWorkers()
@@ -53,9 +53,10 @@ public sealed class ClusterCliTests(BrokerFixture broker, SharedSiloCluster shar
     }
 
     [Theory]
-    [InlineData("notauri")]
-    [InlineData("http://127.0.0.1:5672/")]
-    public async Task AnyCommand_ClusterNotAnAmqpUri_ExitsTwoWithOneGridLine(string address)
+    [InlineData("amqp://grid:secret@127.0.0.1:5672/grid")]
+    [InlineData("http://127.0.0.1:6379/")]
+    [InlineData(",,,")]
+    public async Task AnyCommand_ClusterNotARedisConnectionString_ExitsTwoWithOneGridLine(string address)
     {
         var result = await CliRunner.RunAsync("status", "--cluster", address);
 

@@ -7,8 +7,8 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Cluster;
 
 /// <summary>Process-isolated kernels on real silo programs of a cluster: a job's hard limit and retry policy travel through the broker, and the silos' worker processes are killed and replaced as on an embedded silo.</summary>
-[Collection(BrokerCollection.Name)]
-public sealed class ClusterIsolationTests(BrokerFixture broker)
+[Collection(RedisCollection.Name)]
+public sealed class ClusterIsolationTests(RedisFixture broker)
 {
     [Fact]
     public async Task Map_IsolatedKernelsOnTwoSilos_HardLimitKillsTheSpinnerAndCrashesAreRetried()

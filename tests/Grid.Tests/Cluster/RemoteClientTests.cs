@@ -6,8 +6,8 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Cluster;
 
 /// <summary>A client on another process reaches two real silos through the broker with the same API as an embedded silo.</summary>
-[Collection(BrokerCollection.Name)]
-public sealed class RemoteClientTests(BrokerFixture broker, SharedSiloCluster shared) : IClassFixture<SharedSiloCluster>
+[Collection(RedisCollection.Name)]
+public sealed class RemoteClientTests(RedisFixture broker, SharedSiloCluster shared) : IClassFixture<SharedSiloCluster>
 {
     [Fact]
     public async Task Map_IsPrimeOnTwoSilos_DeliversEveryIndexOnceWithTheRightVerdict()

@@ -159,6 +159,15 @@ internal static class ClusterWorkload
             : string.Join("; ", silos.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.State} slots={s.WorkerSlots} busy={s.BusyWorkers} jobs={s.Jobs} chunks={s.RunningChunks}")));
     }
 
+    /// <summary>Finds the silo process that hosts the grain of job <paramref name="jobId"/>, asking Orleans where its activation is.</summary>
+    public static async Task<SiloProcess> FindOwnerAsync(SiloCluster cluster, GridClient client, Guid jobId)
+    {
+        var address = await client.GrainFactory.GetGrain<Orleans.Runtime.IManagementGrain>(0)
+            .GetActivationAddress(client.GrainFactory.GetGrain<Grid.Jobs.IMapJobGrain>(jobId)).AsTask().WaitAsync(TestLimits.Hang);
+        Assert.True(address is not null, $"job {jobId} has no activation\n{cluster.Logs}");
+        return cluster.Silos.Single(s => s.SiloPort == address.Endpoint.Port);
+    }
+
     /// <summary>Connects a client to <paramref name="cluster"/> through the test Redis, with default options but its name.</summary>
     public static Task<GridClient> ConnectClientAsync(this SiloCluster cluster) =>
         GridClient.ConnectAsync(cluster.ConnectionString, new ClusterClientOptions { Name = cluster.Name });
