@@ -1,4 +1,5 @@
 using Grid.Fetch;
+using Grid.Hosting.Deadlocks;
 using Grid.Hosting.Diagnostics;
 using Grid.Jobs;
 using Grid.Kernels;
@@ -36,6 +37,7 @@ public static class GridSiloBuilderExtensions
             services.AddSingleton<GridMarker>();
             AddServices(services);
             builder.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
+            builder.AddGridDeadlockDetection();
             grid.AddKernel<IsPrimeKernel>()
                 .AddKernel<MonteCarloPiKernel>()
                 .AddKernel<FileTransformKernel>()

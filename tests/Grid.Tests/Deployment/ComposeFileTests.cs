@@ -1,17 +1,18 @@
+using System.Net;
 using System.Text.Json;
 
 namespace Grid.Tests.Deployment;
 
-/// <summary>The compose file is valid as written, describes the cluster (a broker, three silos on it, the trace viewer), and refuses to run without the credentials it must be given.</summary>
+/// <summary>The compose file is valid as written, describes the cluster (Redis, three silos that meet on it, the trace viewer), and refuses to run without the credentials it must be given.</summary>
 /// <remarks>Debian's docker-compose 1.x validates and normalises the file offline; no Docker engine is needed.</remarks>
+[Trait("Category", "Fast")]
 public sealed class ComposeFileTests
 {
     private static readonly string ComposeFile = RepositoryPaths.Combine("docker-compose.yml");
 
     private static readonly Dictionary<string, string?> Variables = new()
     {
-        ["GRID_RABBITMQ_USER"] = "grid-user",
-        ["GRID_RABBITMQ_PASSWORD"] = "0123456789abcdef",
+        ["GRID_REDIS_PASSWORD"] = "0123456789abcdef",
         ["GRID_DASHBOARD_TOKEN"] = "test-token-0123456789",
     };
 
@@ -24,8 +25,7 @@ public sealed class ComposeFileTests
     }
 
     [Theory]
-    [InlineData("GRID_RABBITMQ_USER")]
-    [InlineData("GRID_RABBITMQ_PASSWORD")]
+    [InlineData("GRID_REDIS_PASSWORD")]
     [InlineData("GRID_DASHBOARD_TOKEN")]
     public async Task Config_WithoutARequiredVariable_FailsNamingIt(string missing)
     {
@@ -35,51 +35,116 @@ public sealed class ComposeFileTests
         Assert.Contains(missing, result.AllOutput, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GRID_REDIS_PASSWORD")]
+    [InlineData("GRID_DASHBOARD_TOKEN")]
+    public async Task Config_WithARequiredVariableEmpty_FailsNamingIt(string empty)
+    {
+        // An empty password or token is no better than a default one: ${VAR:?...} refuses it too.
+        var result = await RunComposeAsync(["config", "-q"], new Dictionary<string, string?>(Variables) { [empty] = string.Empty });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(empty, result.AllOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Config_PublishedPorts_BindLoopbackOnly()
     {
-        var services = await ServicesAsync();
-
-        var published = services.EnumerateObject()
-            .SelectMany(service => service.Value.TryGetProperty("ports", out var ports) ? ports.EnumerateArray().Select(p => (service.Name, Port: p)) : [])
-            .Select(entry => (entry.Name, HostIp: entry.Port.ValueKind == JsonValueKind.String
-                ? HostIpOfShortForm(entry.Port.GetString()!)
-                : entry.Port.TryGetProperty("host_ip", out var ip) ? ip.GetString() : null))
-            .ToArray();
+        var published = PublishedPorts(await ServicesAsync());
 
         Assert.NotEmpty(published);
-        Assert.All(published, port => Assert.True(port.HostIp == "127.0.0.1", $"{port.Name} publishes a port on '{port.HostIp ?? "all interfaces"}'"));
+        Assert.All(published, port => Assert.True(port.HostIp == "127.0.0.1", $"{port.Service} publishes a port on '{port.HostIp ?? "all interfaces"}'"));
     }
 
     [Fact]
-    public async Task Config_ThreeSilos_EachJoinsTheBrokerServiceUnderItsOwnName()
+    public async Task Config_PublishedPorts_AreRedisTheDashboardsAndOneGateway()
     {
-        var services = await ServicesAsync();
+        var published = PublishedPorts(await ServicesAsync())
+            .Select(port => $"{port.Service} {port.HostPort}:{port.ContainerPort}")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        string[] expected =
+        [
+            "otel 18888:18888",
+            "redis 6379:6379",
+            "silo-1 30000:30000",
+            "silo-1 5180:5180",
+            "silo-2 5181:5180",
+            "silo-3 5182:5180",
+        ];
+        Assert.Equal(expected, published);
+    }
+
+    [Fact]
+    public async Task Config_ThreeSilos_EachJoinsRedisUnderItsOwnNameAndAddress()
+    {
+        var config = await ConfigAsync();
+        var services = config.GetProperty("services");
+        var subnet = System.Net.IPNetwork.Parse(config.GetProperty("networks").GetProperty("grid").GetProperty("ipam").GetProperty("config")[0].GetProperty("subnet").GetString()!);
 
         var silos = services.EnumerateObject().Where(service => service.Name.StartsWith("silo", StringComparison.Ordinal)).ToArray();
         Assert.Equal(3, silos.Length);
-        var expected = $"amqp://{Variables["GRID_RABBITMQ_USER"]}:{Variables["GRID_RABBITMQ_PASSWORD"]}@rabbitmq:5672/grid";
+        var password = Variables["GRID_REDIS_PASSWORD"]!;
         foreach (var silo in silos)
         {
             var environment = silo.Value.GetProperty("environment");
-            Assert.Equal(expected, environment.GetProperty("Grid__Cluster__Connection").GetString());
-            Assert.Equal("service_healthy", silo.Value.GetProperty("depends_on").GetProperty("rabbitmq").GetProperty("condition").GetString());
+            var connection = environment.GetProperty("Grid__Cluster__Connection").GetString()!;
+            Assert.Equal($"redis:6379,password={password}", connection);
+            // As the silo reads it: the redis service's name and port, and the password.
+            var redis = StackExchange.Redis.ConfigurationOptions.Parse(connection);
+            var endpoint = Assert.IsType<DnsEndPoint>(Assert.Single(redis.EndPoints));
+            Assert.Equal(("redis", 6379), (endpoint.Host, endpoint.Port));
+            Assert.Equal(password, redis.Password);
+            Assert.Equal("service_healthy", silo.Value.GetProperty("depends_on").GetProperty("redis").GetProperty("condition").GetString());
+
+            Assert.Equal("11111", environment.GetProperty("Grid__Cluster__SiloPort").GetString());
+            Assert.Equal("30000", environment.GetProperty("Grid__Cluster__GatewayPort").GetString());
+            Assert.Equal(silo.Name, environment.GetProperty("Grid__Silo__Name").GetString());
+
+            // Other silos and clients reach a silo at the address it advertises, so that must be its own fixed address.
+            var advertised = environment.GetProperty("Grid__Cluster__AdvertisedAddress").GetString();
+            var own = silo.Value.GetProperty("networks").GetProperty("grid").GetProperty("ipv4_address").GetString();
+            Assert.Equal(own, advertised);
+            Assert.True(subnet.Contains(IPAddress.Parse(own!)), $"{silo.Name}'s address {own} is outside the network's subnet {subnet}");
+
+            Assert.Equal("http://0.0.0.0:5180", environment.GetProperty("Grid__Dashboard__Urls").GetString());
+            Assert.Equal(Variables["GRID_DASHBOARD_TOKEN"], environment.GetProperty("Grid__Dashboard__Token").GetString());
+            Assert.Equal("http://otel:18889", environment.GetProperty("OTEL_EXPORTER_OTLP_ENDPOINT").GetString());
         }
 
-        var names = silos.Select(silo => silo.Value.GetProperty("environment").GetProperty("Grid__Silo__Name").GetString()).ToArray();
-        Assert.Equal(names.Length, names.Distinct().Count());
-        Assert.Single(silos.Select(silo => silo.Value.GetProperty("environment").GetProperty("Grid__Cluster__Name").GetString()).Distinct());
+        Assert.Equal(3, silos.Select(silo => silo.Value.GetProperty("environment").GetProperty("Grid__Cluster__AdvertisedAddress").GetString()).Distinct().Count());
+        Assert.Equal("grid", Assert.Single(silos.Select(silo => silo.Value.GetProperty("environment").GetProperty("Grid__Cluster__Name").GetString()).Distinct()));
     }
 
     [Fact]
-    public async Task Config_Broker_TakesItsCredentialsFromTheVariables()
+    public async Task Config_Redis_RequiresThePasswordAndKeepsNothingOnDisk()
     {
         var services = await ServicesAsync();
 
-        var environment = services.GetProperty("rabbitmq").GetProperty("environment");
-        Assert.Equal(Variables["GRID_RABBITMQ_USER"], environment.GetProperty("RABBITMQ_DEFAULT_USER").GetString());
-        Assert.Equal(Variables["GRID_RABBITMQ_PASSWORD"], environment.GetProperty("RABBITMQ_DEFAULT_PASS").GetString());
-        Assert.Equal("grid", environment.GetProperty("RABBITMQ_DEFAULT_VHOST").GetString());
+        var redis = services.GetProperty("redis");
+        var password = Variables["GRID_REDIS_PASSWORD"];
+        Assert.Equal("redis:7-alpine", redis.GetProperty("image").GetString());
+        string?[] command = ["redis-server", "--requirepass", password, "--save", string.Empty, "--appendonly", "no"];
+        Assert.Equal(command, redis.GetProperty("command").EnumerateArray().Select(argument => argument.GetString()).ToArray());
+        // The health check's redis-cli takes the password from the environment, and it must be the server's.
+        Assert.Equal(password, redis.GetProperty("environment").GetProperty("REDISCLI_AUTH").GetString());
+        var check = string.Join(' ', redis.GetProperty("healthcheck").GetProperty("test").EnumerateArray().Select(part => part.GetString()));
+        Assert.Contains("redis-cli ping", check, StringComparison.Ordinal);
+        Assert.Contains("PONG", check, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Config_NothingOfRabbitMqIsLeft()
+    {
+        var config = await ConfigAsync();
+
+        string[] services = ["otel", "redis", "silo-1", "silo-2", "silo-3"];
+        Assert.Equal(services, config.GetProperty("services").EnumerateObject().Select(service => service.Name).Order(StringComparer.Ordinal).ToArray());
+        Assert.False(config.TryGetProperty("volumes", out _), "the file still declares volumes");
+        var text = await File.ReadAllTextAsync(ComposeFile);
+        Assert.DoesNotContain("rabbitmq", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("amqp", text, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -96,8 +161,10 @@ public sealed class ComposeFileTests
         });
     }
 
-    /// <summary>The normalised services of the compose file, as JSON (docker-compose 1.x prints YAML only; its own YAML library converts it).</summary>
-    private static async Task<JsonElement> ServicesAsync()
+    private static async Task<JsonElement> ServicesAsync() => (await ConfigAsync()).GetProperty("services");
+
+    /// <summary>The normalised compose file, as JSON (docker-compose 1.x prints YAML only; its own YAML library converts it).</summary>
+    private static async Task<JsonElement> ConfigAsync()
     {
         var config = await RunComposeAsync(["config"], Variables);
         Assert.True(config.ExitCode == 0, $"docker-compose config failed:\n{config.AllOutput}");
@@ -107,14 +174,32 @@ public sealed class ComposeFileTests
             standardInput: config.Output);
         Assert.True(json.ExitCode == 0, $"could not read docker-compose's output as YAML:\n{json.AllOutput}");
         using var document = JsonDocument.Parse(json.Output);
-        return document.RootElement.GetProperty("services").Clone();
+        return document.RootElement.Clone();
     }
 
-    private static string? HostIpOfShortForm(string mapping)
+    /// <summary>Every published port of every service, in either of compose's forms.</summary>
+    private static PublishedPort[] PublishedPorts(JsonElement services) =>
+        services.EnumerateObject()
+            .SelectMany(service => service.Value.TryGetProperty("ports", out var ports) ? ports.EnumerateArray().Select(p => (service.Name, Port: p)) : [])
+            .Select(entry => entry.Port.ValueKind == JsonValueKind.String
+                ? ShortForm(entry.Name, entry.Port.GetString()!)
+                : new PublishedPort(
+                    entry.Name,
+                    entry.Port.TryGetProperty("host_ip", out var ip) ? ip.GetString() : null,
+                    entry.Port.TryGetProperty("published", out var host) ? host.ToString() : null,
+                    entry.Port.TryGetProperty("target", out var target) ? target.ToString() : null))
+            .ToArray();
+
+    private static PublishedPort ShortForm(string service, string mapping)
     {
         // HOST_IP:HOST:CONTAINER[/proto], HOST:CONTAINER or CONTAINER: only the first names an address.
         var parts = mapping.Split('/')[0].Split(':');
-        return parts.Length == 3 ? parts[0] : null;
+        return parts.Length switch
+        {
+            3 => new PublishedPort(service, parts[0], parts[1], parts[2]),
+            2 => new PublishedPort(service, null, parts[0], parts[1]),
+            _ => new PublishedPort(service, null, null, parts[0]),
+        };
     }
 
     private static Task<ToolResult> RunComposeAsync(string[] arguments, IReadOnlyDictionary<string, string?> variables)
@@ -123,4 +208,7 @@ public sealed class ComposeFileTests
             ?? throw new InvalidOperationException("docker-compose is not installed; scripts/test.sh installs Debian's docker-compose.");
         return ToolRunner.RunAsync(compose, ["-f", ComposeFile, .. arguments], variables, Path.GetDirectoryName(ComposeFile));
     }
+
+    /// <summary>One published port: the host address (null for all interfaces), the host port and the container's port.</summary>
+    private sealed record PublishedPort(string Service, string? HostIp, string? HostPort, string? ContainerPort);
 }
