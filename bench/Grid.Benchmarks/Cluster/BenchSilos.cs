@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Grid.Benchmarks.Cluster;
 
-/// <summary>Real silo processes of one benchmark cluster, joined to a broker on this machine; disposing kills what is left.</summary>
+/// <summary>Real silo processes of one benchmark cluster, meeting on a Redis on this machine, each on two free loopback ports; disposing kills what is left.</summary>
 internal sealed class BenchSilos : IAsyncDisposable
 {
     private readonly List<(string Name, Process Process)> _silos = [];
@@ -19,6 +19,9 @@ internal sealed class BenchSilos : IAsyncDisposable
     public string ClusterName { get; }
 
     public IReadOnlyList<(string Name, Process Process)> Silos => _silos;
+
+    /// <summary>Gets the silo port of each silo, by name: where Orleans says a grain lives.</summary>
+    public Dictionary<int, string> NamesByPort { get; } = [];
 
     /// <summary>Starts a silo and waits until it says it joined.</summary>
     public async Task<(string Name, Process Process)> StartAsync(CancellationToken cancellationToken)
@@ -44,6 +47,10 @@ internal sealed class BenchSilos : IAsyncDisposable
         start.ArgumentList.Add(program);
         start.Environment["Grid__Cluster__Connection"] = _connection;
         start.Environment["Grid__Cluster__Name"] = ClusterName;
+        var (siloPort, gatewayPort) = (FreePort(), FreePort());
+        NamesByPort[siloPort] = name;
+        start.Environment["Grid__Cluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Grid__Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Grid__Silo__Name"] = name;
         start.Environment["Grid__Silo__MaxLocalWorkers"] = _workers.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Grid__Dashboard__Enabled"] = "false";
@@ -66,6 +73,13 @@ internal sealed class BenchSilos : IAsyncDisposable
         _silos.Add((name, process));
         await joined.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         return (name, process);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

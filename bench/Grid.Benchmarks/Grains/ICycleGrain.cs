@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Grid.Benchmarks.Grains;
 
 /// <summary>A non-reentrant grain for the deadlock benchmark: one grain of a pair calls the other, which calls back and so closes a cycle.</summary>
-public interface ICycleGrain : IGrain
+public interface ICycleGrain : IGrainWithStringKey
 {
     /// <summary>Calls <paramref name="partner"/>, which calls this grain back; returns how long the closing call took to fail, in stopwatch ticks.</summary>
     Task<long> OpenAsync(string partner);
@@ -18,7 +18,7 @@ public interface ICycleGrain : IGrain
 /// <summary>The benchmark's cycle grain.</summary>
 internal sealed class CycleGrain : Grain, ICycleGrain
 {
-    public Task<long> OpenAsync(string partner) => GrainFactory.GetGrain<ICycleGrain>(partner).CloseAsync(GrainId.Key);
+    public Task<long> OpenAsync(string partner) => GrainFactory.GetGrain<ICycleGrain>(partner).CloseAsync(this.GetPrimaryKeyString());
 
     public async Task<long> CloseAsync(string caller)
     {

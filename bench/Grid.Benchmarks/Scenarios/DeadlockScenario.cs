@@ -24,7 +24,7 @@ internal sealed class DeadlockScenario : IScenario
             throw new ArgumentException("--cycles and --pairs must be positive.");
         }
 
-        await using var client = await GridClient.StartEmbeddedAsync(silo => silo.AddGrain<ICycleGrain, CycleGrain>(), cancellationToken).ConfigureAwait(false);
+        await using var client = await GridClient.StartEmbeddedAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         Measure.Header($"deadlock: {cycles} sequential A -> B -> A cycles over {pairs} grain pairs after {warmUp} warm-up cycles", workers: null);
 
         var undetected = 0L;

@@ -5,6 +5,7 @@ using Grid.Cli.Benchmarking;
 namespace Grid.Tests.Cli;
 
 [Collection(EmbeddedSiloCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class BenchCommandTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Grid.Cli;
 
 namespace Grid.Tests.Cli;
 
+[Trait("Category", "Fast")]
 public sealed class GridAppTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Grid.Jobs;
 
 namespace Grid.Tests.Cli;
 
+[Trait("Category", "Fast")]
 public sealed class JobOutputTests
 {
     private static readonly ItemFormat<long, bool> PrimeFormat = new()

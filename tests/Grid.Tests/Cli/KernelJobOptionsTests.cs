@@ -4,6 +4,7 @@ using Grid.Client;
 
 namespace Grid.Tests.Cli;
 
+[Trait("Category", "Fast")]
 public sealed class KernelJobOptionsTests
 {
     [Fact]

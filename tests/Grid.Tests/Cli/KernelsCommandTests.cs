@@ -4,6 +4,7 @@ using Grid.Cli;
 namespace Grid.Tests.Cli;
 
 [Collection(EmbeddedSiloCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class KernelsCommandTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Grid.Cli.Parsing;
 
 namespace Grid.Tests.Cli;
 
+[Trait("Category", "Fast")]
 public sealed class NumbersFileTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"grid-numbers-{Guid.NewGuid():N}.txt");

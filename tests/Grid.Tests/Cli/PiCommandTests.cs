@@ -7,6 +7,7 @@ using Grid.Kernels;
 namespace Grid.Tests.Cli;
 
 [Collection(EmbeddedSiloCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class PiCommandTests
 {
     [Fact]

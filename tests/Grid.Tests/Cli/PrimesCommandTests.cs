@@ -4,6 +4,7 @@ using Grid.Cli;
 namespace Grid.Tests.Cli;
 
 [Collection(EmbeddedSiloCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class PrimesCommandTests : IDisposable
 {
     // The numbers of the seed program (its list repeats 112272535095293).

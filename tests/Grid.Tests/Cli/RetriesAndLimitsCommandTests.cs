@@ -9,6 +9,7 @@ namespace Grid.Tests.Cli;
 /// <summary>The kernel commands' retries (<c>--retries</c>, <c>--retry-timeouts</c>) and failure limit (<c>--max-failures</c>), run end to end on an embedded silo.</summary>
 /// <remarks>is-prime rejects negative numbers on every attempt, which makes items that fail deterministically with built-in kernels only.</remarks>
 [Collection(EmbeddedSiloCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class RetriesAndLimitsCommandTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Grid.Cli.Commands;
 namespace Grid.Tests.Cli;
 
 [Collection(EmbeddedSiloCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class TransformCommandTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"grid-transform-{Guid.NewGuid():N}");

@@ -5,6 +5,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Client;
 
 [Collection(GridClusterCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class GridClientMapTests(GridClusterFixture cluster)
 {
     // The seed article's list, duplicate included: every entry is prime except the last.

@@ -5,6 +5,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Client;
 
 [Collection(GridClusterCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class GridJobTests(GridClusterFixture cluster)
 {
     private const int ManyItems = 1000;

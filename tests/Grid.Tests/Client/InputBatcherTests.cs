@@ -2,6 +2,7 @@ using Grid.Client;
 
 namespace Grid.Tests.Client;
 
+[Trait("Category", "Fast")]
 public sealed class InputBatcherTests
 {
     [Fact]

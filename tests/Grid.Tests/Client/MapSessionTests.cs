@@ -6,6 +6,7 @@ namespace Grid.Tests.Client;
 
 /// <summary>How a map job reads its input: lazily, bounded by <see cref="MapOptions.MaxInFlight"/>, and what happens when the input fails.</summary>
 [Collection(GridClusterCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class MapSessionTests(GridClusterFixture cluster)
 {
     private const int MaxInFlight = 1000;

@@ -5,6 +5,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Client;
 
 [Collection(GridClusterCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class ProgressTrackerTests(GridClusterFixture cluster)
 {
     private GridClient Client => cluster.Client;

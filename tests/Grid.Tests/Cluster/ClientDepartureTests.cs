@@ -7,6 +7,7 @@ namespace Grid.Tests.Cluster;
 
 /// <summary>A client that goes away cancels its job: the silos stop running its chunks and hold none of them.</summary>
 [Collection(RedisCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class ClientDepartureTests(RedisFixture broker)
 {
     // Far more work than the tests wait for: 200 slow primes on four workers would keep the silos busy for many seconds.

@@ -4,6 +4,7 @@ namespace Grid.Tests.Cluster;
 
 /// <summary>The grid command runs on a cluster with <c>--cluster</c> and <c>--cluster-name</c>, and refuses a bad address or <c>--workers</c> beside it.</summary>
 [Collection(RedisCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class ClusterCliTests(RedisFixture broker, SharedSiloCluster shared) : IClassFixture<SharedSiloCluster>
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Grid.Tests.Cluster;
 
 /// <summary>Process-isolated kernels on real silo programs of a cluster: a job's hard limit and retry policy travel through the broker, and the silos' worker processes are killed and replaced as on an embedded silo.</summary>
 [Collection(RedisCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class ClusterIsolationTests(RedisFixture broker)
 {
     [Fact]

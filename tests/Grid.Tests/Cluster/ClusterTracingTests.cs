@@ -9,6 +9,7 @@ namespace Grid.Tests.Cluster;
 
 /// <summary>A job run on a cluster is one trace: the client's map span is its root, and the spans of the job's silo and of the silos that ran its chunks hang under it, across processes.</summary>
 [Collection(RedisCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class ClusterTracingTests(RedisFixture broker)
 {
     [Fact]

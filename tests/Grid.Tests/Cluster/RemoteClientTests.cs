@@ -7,6 +7,7 @@ namespace Grid.Tests.Cluster;
 
 /// <summary>A client on another process reaches two real silos through the broker with the same API as an embedded silo.</summary>
 [Collection(RedisCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class RemoteClientTests(RedisFixture broker, SharedSiloCluster shared) : IClassFixture<SharedSiloCluster>
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Grid.Tests.Cluster;
 
 /// <summary>A silo that dies or is stopped in the middle of a job costs the job nothing: every item's result reaches the client exactly once.</summary>
 [Collection(RedisCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class SiloFailureTests(RedisFixture broker)
 {
     // 24 slow primes on two silos of two workers: several seconds of work, so a silo acted on after the fourth result dies mid-job.

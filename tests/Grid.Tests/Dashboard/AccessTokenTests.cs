@@ -2,6 +2,7 @@ using Grid.Dashboard.Security;
 
 namespace Grid.Tests.Dashboard;
 
+[Trait("Category", "Fast")]
 public sealed class AccessTokenTests
 {
     private readonly AccessToken _token = new("the-right-token-0123");

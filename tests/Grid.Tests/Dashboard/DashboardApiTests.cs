@@ -6,6 +6,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Dashboard;
 
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class DashboardApiTests(DashboardClusterFixture cluster)
 {
     private static readonly long[] Numbers = [.. Enumerable.Range(0, 400).Select(i => 1_000_000_007L + (2 * i))];

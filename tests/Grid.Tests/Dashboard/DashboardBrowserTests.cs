@@ -9,6 +9,7 @@ namespace Grid.Tests.Dashboard;
 
 /// <summary>The dashboard page in headless Chromium against a running silo: a job's progress, its trace view and its numbers.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class DashboardBrowserTests(DashboardClusterFixture cluster, ITestOutputHelper output)
 {
     /// <summary>Debian's Chromium, which scripts/test.sh installs; Playwright never downloads a browser of its own here.</summary>

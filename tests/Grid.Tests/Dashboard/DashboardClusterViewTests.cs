@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Grid.Tests.Dashboard;
 
 /// <summary>A silo in a cluster shows the other silos of the cluster beside its own on the dashboard.</summary>
+[Trait("Category", "Fast")]
 public sealed class DashboardClusterViewTests
 {
     [Fact]

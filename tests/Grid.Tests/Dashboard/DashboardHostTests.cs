@@ -4,6 +4,7 @@ namespace Grid.Tests.Dashboard;
 
 /// <summary>Without a token the dashboard answers only requests addressed to loopback, so a page that rebinds its own name to 127.0.0.1 reads nothing.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class DashboardHostTests(DashboardClusterFixture cluster)
 {
     [Theory]

@@ -2,6 +2,7 @@ using Grid.Dashboard.Hosting;
 
 namespace Grid.Tests.Dashboard;
 
+[Trait("Category", "Fast")]
 public sealed class DashboardOptionsValidatorTests
 {
     private const string Token = "0123456789abcdef";

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Grid.Tests.Dashboard;
 
 /// <summary>A dashboard with an access token refuses every request without it, and even with it changes nothing.</summary>
+[Trait("Category", "Fast")]
 public sealed class DashboardTokenTests : IAsyncLifetime
 {
     private const string Token = "s3cret-token-for-tests-0123456789";

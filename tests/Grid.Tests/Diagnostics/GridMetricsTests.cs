@@ -4,6 +4,7 @@ using Grid.Tests.TestKernels;
 
 namespace Grid.Tests.Diagnostics;
 
+[Trait("Category", "Fast")]
 public sealed class GridMetricsTests
 {
     private static readonly KeyValuePair<string, object?> ProbeKernel = new(GridTags.Kernel, MetricsProbeKernel.Name);

@@ -10,6 +10,7 @@ namespace Grid.Tests.Diagnostics;
 
 /// <summary>What a silo exports over OTLP/HTTP, decoded from the wire by a loopback receiver.</summary>
 /// <remarks>Activity sources are process-wide, so the receiver also gets spans of tests running alongside: each test picks out its own trace by job id or trace id.</remarks>
+[Trait("Category", "Fast")]
 public sealed class TelemetryExporterTests(ExportingClusterFixture fixture) : IClassFixture<ExportingClusterFixture>
 {
     private const string MapName = "grid.map is-prime";

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Grid.Tests.Diagnostics;
 
+[Trait("Category", "Fast")]
 public sealed class TelemetryOptionsValidationTests
 {
     [Fact]

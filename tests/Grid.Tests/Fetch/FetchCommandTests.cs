@@ -6,6 +6,7 @@ using Grid.Tests.Cli;
 namespace Grid.Tests.Fetch;
 
 [Collection(FetchCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class FetchCommandTests(FetchFixture fixture) : IDisposable
 {
     private readonly string _root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"grid-fetch-cli-{Guid.NewGuid():N}")).FullName;

@@ -6,6 +6,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Fetch;
 
 [Collection(FetchCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class FetchGrainTests(FetchFixture fixture)
 {
     private GridClient Client => fixture.Client;

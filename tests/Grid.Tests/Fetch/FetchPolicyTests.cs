@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Grid.Tests.Fetch;
 
 [Collection(FetchCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class FetchPolicyTests(FetchFixture fixture)
 {
     private FetchTestServer Server => fixture.Server;

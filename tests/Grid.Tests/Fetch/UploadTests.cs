@@ -7,6 +7,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Fetch;
 
 [Collection(FetchCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class UploadTests(FetchFixture fixture) : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"grid-upload-{Guid.NewGuid():N}");

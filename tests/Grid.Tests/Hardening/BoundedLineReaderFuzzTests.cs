@@ -4,6 +4,7 @@ using Grid.Cli.Parsing;
 namespace Grid.Tests.Hardening;
 
 /// <summary>Guards the line reader under both CLI files: random text read in random pieces gives the lines <see cref="TextReader.ReadLine"/> gives, trimmed, with every line too long cut the same way and never held whole.</summary>
+[Trait("Category", "Fast")]
 public sealed class BoundedLineReaderFuzzTests
 {
     private const int Iterations = 3000;

@@ -8,6 +8,7 @@ using WorkerHost = Grid.Kernels.Isolation.KernelHost;
 namespace Grid.Tests.Hardening;
 
 /// <summary>Guards a worker process's decoding of what its silo sends: random and mutated item JSON of each declared type ends as the item's value or its error, and mutated chunk frames end as item outcomes or a clean refusal of the stream, never a crash.</summary>
+[Trait("Category", "Process")]
 public sealed class KernelHostFuzzTests
 {
     private const int Iterations = 1500;

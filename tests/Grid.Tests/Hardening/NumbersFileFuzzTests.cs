@@ -6,6 +6,7 @@ using Grid.Tests.Cli;
 namespace Grid.Tests.Hardening;
 
 /// <summary>Guards the file of <c>grid primes --file</c>: random and mutated files give numbers or one <see cref="UsageException"/> naming the line, and a line too long is refused without being read whole.</summary>
+[Trait("Category", "Fast")]
 public sealed class NumbersFileFuzzTests : IDisposable
 {
     private const int Iterations = 1500;

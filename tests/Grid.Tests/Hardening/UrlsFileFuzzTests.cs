@@ -7,6 +7,7 @@ namespace Grid.Tests.Hardening;
 
 /// <summary>Guards the URL list of <c>grid fetch</c>: random and mutated files give their trimmed lines and nothing else, a line too long comes cut so the silo refuses it, and a garbage file ends in per-item errors.</summary>
 [Collection(EmbeddedSiloCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class UrlsFileFuzzTests : IDisposable
 {
     private const int Iterations = 800;

@@ -5,6 +5,7 @@ using Grid.Tests.Hosting.TestGrains;
 
 namespace Grid.Tests.Hosting;
 
+[Trait("Category", "Fast")]
 public sealed class CpuStarvationTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Grid.Tests.Hosting;
 
+[Trait("Category", "Fast")]
 public sealed class SiloConfigurationTests
 {
     [Theory]

@@ -7,6 +7,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Isolation;
 
 /// <summary>The hard time limit of kernels that run in the silo's process: the worker abandons the call and takes the next item.</summary>
+[Trait("Category", "Process")]
 public sealed class HardTimeLimitTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Grid.Tests.Isolation;
 
 /// <summary>Bad hard limits, isolation settings and memory limits are rejected before anything runs, naming the setting.</summary>
+[Trait("Category", "Process")]
 public sealed class IsolationOptionsTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Grid.Kernels.Isolation;
 namespace Grid.Tests.Isolation;
 
 /// <summary>The framing between a silo and its worker processes reads back what was written and refuses anything else with an <see cref="InvalidDataException"/>.</summary>
+[Trait("Category", "Process")]
 public sealed class KernelFramesTests
 {
     private const int Limit = 4096;

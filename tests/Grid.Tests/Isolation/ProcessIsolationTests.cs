@@ -10,6 +10,7 @@ namespace Grid.Tests.Isolation;
 
 /// <summary>Kernels marked Isolation = Process: killed at the hard limit and the memory limit, crashes that fail only their own item, and worker processes reused and bounded by the worker pool.</summary>
 [Collection(IsolationCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class ProcessIsolationTests(IsolationFixture silo)
 {
     private GridClient Client => silo.Client;

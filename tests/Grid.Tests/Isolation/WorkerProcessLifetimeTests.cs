@@ -6,6 +6,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Isolation;
 
 /// <summary>Worker processes start lazily and never outlive their silo.</summary>
+[Trait("Category", "Process")]
 public sealed class WorkerProcessLifetimeTests
 {
     [Fact]

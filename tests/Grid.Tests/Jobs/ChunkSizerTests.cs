@@ -2,6 +2,7 @@ using Grid.Jobs;
 
 namespace Grid.Tests.Jobs;
 
+[Trait("Category", "Fast")]
 public sealed class ChunkSizerTests
 {
     private static readonly TimeSpan Target = TimeSpan.FromMilliseconds(10);

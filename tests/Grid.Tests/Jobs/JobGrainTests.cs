@@ -6,6 +6,7 @@ namespace Grid.Tests.Jobs;
 
 /// <summary>How the job grain schedules, orders and limits items, seen through the client.</summary>
 [Collection(GridClusterCollection.Name)]
+[Trait("Category", "Fast")]
 public sealed class JobGrainTests(GridClusterFixture cluster)
 {
     private GridClient Client => cluster.Client;

@@ -4,6 +4,7 @@ using Grid.Tests.TestKernels;
 
 namespace Grid.Tests.Jobs;
 
+[Trait("Category", "Fast")]
 public sealed class JobRetryTests(RetryClusterFixture cluster) : IClassFixture<RetryClusterFixture>
 {
     private static readonly RetryPolicy Quick = new() { MaxAttempts = 3, InitialDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) };

@@ -6,6 +6,7 @@ using Grid.Kernels.BuiltIn;
 
 namespace Grid.Tests.Kernels;
 
+[Trait("Category", "Fast")]
 public sealed class FileTransformKernelTests : IDisposable
 {
     private readonly FileTransformKernel _kernel = new();

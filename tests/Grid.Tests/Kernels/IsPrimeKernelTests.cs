@@ -2,6 +2,7 @@ using Grid.Kernels.BuiltIn;
 
 namespace Grid.Tests.Kernels;
 
+[Trait("Category", "Fast")]
 public sealed class IsPrimeKernelTests
 {
     private readonly IsPrimeKernel _kernel = new();

@@ -3,6 +3,7 @@ using Grid.Kernels;
 
 namespace Grid.Tests.Kernels;
 
+[Trait("Category", "Fast")]
 public sealed class ItemLimitsTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Tests.Kernels;
 
+[Trait("Category", "Fast")]
 public sealed class KernelRetryTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Grid.Kernels.BuiltIn;
 
 namespace Grid.Tests.Kernels;
 
+[Trait("Category", "Fast")]
 public sealed class MonteCarloPiKernelTests
 {
     private readonly MonteCarloPiKernel _kernel = new();

@@ -3,6 +3,7 @@ using Grid.Kernels.BuiltIn;
 
 namespace Grid.Tests.Kernels;
 
+[Trait("Category", "Fast")]
 public sealed class Sha256KernelTests
 {
     private readonly Sha256Kernel _kernel = new();

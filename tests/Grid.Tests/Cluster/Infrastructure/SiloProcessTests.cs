@@ -2,6 +2,7 @@ namespace Grid.Tests.Cluster;
 
 /// <summary>A test can start the real silo program, read its output, stop it gracefully or kill it, and leaves no process behind.</summary>
 /// <remarks>These silos run on their own, outside any cluster (Orleans' localhost clustering on their two ports), so the tests need no Redis.</remarks>
+[Trait("Category", "Cluster")]
 public sealed class SiloProcessTests
 {
     [Fact]
