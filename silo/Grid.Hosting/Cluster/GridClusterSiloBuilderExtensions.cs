@@ -57,6 +57,10 @@ public static class GridClusterSiloBuilderExtensions
             o.NumMissedProbesLimit = options.NumMissedProbesLimit;
             o.NumVotesForDeathDeclaration = options.NumVotesForDeathDeclaration;
         });
+        // In a cluster, the dashboard shows the other silos too.
+        builder.Services.AddSingleton<ClusterDirectory>();
+        builder.Services.AddSingleton<IClusterDirectory>(sp => sp.GetRequiredService<ClusterDirectory>());
+        builder.Services.AddSingleton<ISiloLifecycleParticipant>(sp => sp.GetRequiredService<ClusterDirectory>());
         var redis = RedisConnection.Parse(connection, options.TlsCaFile, options.ConnectTimeout);
         return builder.UseRedisClustering(o => o.ConfigurationOptions = redis);
     }
