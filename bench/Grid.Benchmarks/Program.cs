@@ -3,7 +3,7 @@ using Grid.Benchmarks.Io;
 using Grid.Benchmarks.Scenarios;
 
 IScenario[] measured = [new ScalingScenario(), new OverheadScenario(), new MemoryScenario(), new LatencyScenario(), new TracingScenario(), new DashboardScenario(), new FetchScenario(), new UploadScenario(), new DeadlockScenario(), new Grid.Benchmarks.Isolation.IsolationScenario()];
-// The cluster scenario needs a RabbitMQ broker, so 'all' leaves it out; run it on its own.
+// The cluster scenario needs a Redis (--cluster CONNECTION), so 'all' leaves it out; run it on its own.
 IScenario[] scenarios = [.. measured, new AllScenario(measured), new SlowServerScenario(), new Grid.Benchmarks.Cluster.ClusterScenario()];
 
 BenchArgs parsed;

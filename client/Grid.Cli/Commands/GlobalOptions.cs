@@ -28,7 +28,7 @@ internal sealed class GlobalOptions
         {
             if (result.GetResult(Cluster) is null && NonEmpty(Environment.GetEnvironmentVariable(ClusterVariable)) is null)
             {
-                result.AddError($"--cluster-ca is the CA of a cluster's TLS broker: give the cluster too (--cluster amqps://... or {ClusterVariable})");
+                result.AddError($"--cluster-ca is the CA of a cluster's Redis over TLS: give the cluster too (--cluster host:port,password=...,ssl=true or {ClusterVariable})");
             }
         });
     }
@@ -94,7 +94,7 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
-    /// <summary>The environment variable that names the cluster's broker when <c>--cluster</c> is not given.</summary>
+    /// <summary>The environment variable that holds the cluster's Redis connection string when <c>--cluster</c> is not given.</summary>
     public const string ClusterVariable = "GRID_CLUSTER";
 
     /// <summary>The environment variable that names the CA file of the cluster's Redis over TLS when <c>--cluster-ca</c> is not given.</summary>

@@ -94,14 +94,22 @@ internal static class RedisConnection
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException or IOException or System.Security.Authentication.AuthenticationException)
         {
-            var text = exception.ToString();
-            var reason = text.Contains("WRONGPASS", StringComparison.OrdinalIgnoreCase) || text.Contains("NOAUTH", StringComparison.OrdinalIgnoreCase)
-                || text.Contains("AuthenticationFailure", StringComparison.Ordinal) || text.Contains("invalid password", StringComparison.OrdinalIgnoreCase)
-                ? "it refused the password"
-                : text.Contains("certificate", StringComparison.OrdinalIgnoreCase) || exception is System.Security.Authentication.AuthenticationException
-                    ? "the TLS handshake failed (is the server's certificate trusted? see the CA file setting)"
+            // StackExchange.Redis calls a failed TLS handshake an AuthenticationFailure too: the handshake's own exception tells them apart.
+            var reason = Causes(exception).Any(e => e is System.Security.Authentication.AuthenticationException)
+                ? "the TLS handshake failed (is the server's certificate trusted? see the CA file setting)"
+                : exception is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+                    || Causes(exception).Any(e => e.Message.Contains("WRONGPASS", StringComparison.Ordinal) || e.Message.Contains("NOAUTH", StringComparison.Ordinal))
+                    ? "it refused the password"
                     : $"it did not answer within {probe.ConnectTimeout} ms";
             throw new GridException($"Could not use Redis at {Redact(connection)}: {reason}.", exception);
+        }
+    }
+
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
         }
     }
 

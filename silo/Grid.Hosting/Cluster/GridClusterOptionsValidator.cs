@@ -23,6 +23,10 @@ internal static class GridClusterOptionsValidator
         {
             yield return $"{Section}:TlsCaFile: {caError}";
         }
+        else if (options.TlsCaFile is not null && (options.Connection is null || !options.Connection.Contains("ssl=true", StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return $"{Section}:TlsCaFile is the CA of Redis over TLS, so {Section}:Connection must say ssl=true.";
+        }
 
         if (options.SiloPort is < 1 or > 65535)
         {

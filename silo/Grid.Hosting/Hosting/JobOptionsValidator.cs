@@ -24,6 +24,11 @@ internal sealed class JobOptionsValidator : IValidateOptions<JobOptions>
             failures.Add($"{JobOptions.SectionName}:DefaultMaxInFlight must be at least 1; got {options.DefaultMaxInFlight}.");
         }
 
+        if (options.ClientTimeout < TimeSpan.FromSeconds(1) || options.ClientTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{JobOptions.SectionName}:ClientTimeout must be between 00:00:01 and 01:00:00; got {options.ClientTimeout}.");
+        }
+
         if (options.ChunksPerWorker is < 1 or > 64)
         {
             failures.Add($"{JobOptions.SectionName}:ChunksPerWorker must be between 1 and 64; got {options.ChunksPerWorker}.");
