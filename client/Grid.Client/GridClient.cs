@@ -168,6 +168,19 @@ public sealed class GridClient : IAsyncDisposable
         return [.. statuses.OfType<SiloStatus>().OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
 
+    private async Task CancelSubmitAsync(Guid id)
+    {
+        try
+        {
+            var hosts = await GetHostsAsync(CancellationToken.None).ConfigureAwait(false);
+            await Task.WhenAll(hosts.Keys.Select(silo => WorkerPools.Of(_cluster, silo).CancelJobAsync(id, "The caller cancelled the call."))).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OrleansException or ObjectDisposedException)
+        {
+            // A silo that cannot be told is gone or stopping, and its kernel with it; the caller has its OperationCanceledException already.
+        }
+    }
+
     // A call that went to a gateway which died waits Orleans' whole response timeout (dotnet/orleans#10165): ask again through another.
     private async Task<Dictionary<SiloAddress, Orleans.Runtime.SiloStatus>> GetHostsAsync(CancellationToken cancellationToken)
     {
@@ -215,8 +228,18 @@ public sealed class GridClient : IAsyncDisposable
             TraceParent = activity?.Id,
         };
 
-        // Stop waiting as soon as the caller cancels, even while the call still waits for a free worker (it then ends at once).
-        var result = await _cluster.GetGrain<IWorkerGrain>(0).RunChunkAsync(chunk, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Stop waiting as soon as the caller cancels, even while the call still waits for a free worker (it then ends at once); the kernel
+        // is told through every silo's pool, since Orleans does not deliver the token to the stateless worker that runs it.
+        ChunkResult result;
+        try
+        {
+            result = await _cluster.GetGrain<IWorkerGrain>(0).RunChunkAsync(chunk, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _ = CancelSubmitAsync(chunk.JobId);
+            throw;
+        }
         if (result.Errors?[0] is { } error)
         {
             cancellationToken.ThrowIfCancellationRequested();

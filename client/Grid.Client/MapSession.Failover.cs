@@ -187,8 +187,10 @@ internal sealed partial class MapSession<TIn, TOut>
         }
     }
 
+    // A result call cancelled by Orleans, not by the caller, is a gateway that shut down under it: the job's stream is gone with it.
     private bool CanFailOver(Exception exception, CancellationToken cancellationToken)
-        => restart is not null && _failovers < MaxFailovers && !cancellationToken.IsCancellationRequested && IsSiloLoss(exception);
+        => restart is not null && _failovers < MaxFailovers && !cancellationToken.IsCancellationRequested
+            && (IsSiloLoss(exception) || exception is OperationCanceledException);
 
     private static bool IsSiloLoss(Exception exception) => exception is JobSiloLostException or SiloUnavailableException
         or EnumerationAbortedException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.Messaging.ConnectionFailedException;

@@ -8,8 +8,6 @@ internal static class GridDiagnostics
 {
     private static readonly string Version = typeof(GridDiagnostics).Assembly.GetName().Version?.ToString() ?? "0";
 
-    public static readonly ActivitySource Runtime = new(GridTelemetry.RuntimeSourceName, Version);
-
     public static readonly ActivitySource Jobs = new(GridTelemetry.JobsSourceName, Version);
 
     public static readonly ActivitySource Kernels = new(GridTelemetry.KernelsSourceName, Version);

@@ -3,9 +3,6 @@ namespace Grid.Diagnostics;
 /// <summary>The names under which Grid reports traces and metrics; subscribe to these in an OpenTelemetry setup.</summary>
 public static class GridTelemetry
 {
-    /// <summary>The activity source of grain calls inside and between silos: one span per call, named <c>IGrain.Method</c>.</summary>
-    public const string RuntimeSourceName = "Grid.Runtime";
-
     /// <summary>The activity source of jobs and their chunks: <c>grid.job</c> spans and <c>grid.chunk</c> spans (with queue wait).</summary>
     public const string JobsSourceName = "Grid.Jobs";
 
@@ -22,5 +19,5 @@ public static class GridTelemetry
     public const string MeterName = "Grid";
 
     /// <summary>Gets every Grid activity source name.</summary>
-    public static IReadOnlyList<string> SourceNames { get; } = [RuntimeSourceName, JobsSourceName, KernelsSourceName, ClientSourceName, FetchSourceName];
+    public static IReadOnlyList<string> SourceNames { get; } = [JobsSourceName, KernelsSourceName, ClientSourceName, FetchSourceName];
 }

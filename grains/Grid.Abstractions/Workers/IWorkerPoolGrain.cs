@@ -9,7 +9,7 @@ public interface IWorkerPoolGrain : IGrainWithStringKey
     /// <remarks>Not one-way, so that a job learns when the offer could not be placed (a silo that has just joined, whose grains the job's silo does not know yet) and offers again.</remarks>
     Task OfferAsync(Guid jobId);
 
-    /// <summary>Tells the pool that a job has stopped: its running kernels see their token and its queued chunks are handed back unrun.</summary>
+    /// <summary>Tells the pool that a job (or a submitted item, by its chunk's job id) has stopped: its running kernels see their token and it takes no more of its chunks.</summary>
     [OneWay]
     Task CancelJobAsync(Guid jobId, string reason);
 

@@ -7,5 +7,5 @@ namespace Grid.Workers;
 [Reentrant]
 internal sealed class WorkerGrain(WorkerPool pool) : Grain, IWorkerGrain
 {
-    public Task<ChunkResult> RunChunkAsync(Chunk chunk, CancellationToken cancellationToken) => pool.RunAsync(chunk, cancellationToken);
+    public Task<ChunkResult> RunChunkAsync(Chunk chunk, CancellationToken cancellationToken) => pool.RunSubmitAsync(chunk, cancellationToken);
 }

@@ -20,6 +20,7 @@ internal sealed class WorkerPool : IDisposable
     private const int MaxErrorEvents = 10;
 
     private readonly BlockingCollection<WorkItem> _queue = new(new ConcurrentQueue<WorkItem>());
+    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _submits = new();
     private readonly KernelRegistry _kernels;
     private readonly IGridSilo _silo;
     private readonly KernelProcesses _processes;
@@ -59,6 +60,39 @@ internal sealed class WorkerPool : IDisposable
         }
 
         return item.Result.Task;
+    }
+
+    /// <summary>Runs a submitted item's chunk like <see cref="RunAsync"/>, cancellable by its id through <see cref="CancelSubmit"/> as well as by <paramref name="cancellationToken"/>.</summary>
+    /// <remarks>Orleans delivers no cancellation to a stateless worker's call (dotnet/orleans#9877), so a client that gives up names the chunk to every silo instead.</remarks>
+    public async Task<ChunkResult> RunSubmitAsync(Chunk chunk, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _submits[chunk.JobId] = cancellation;
+        try
+        {
+            return await RunAsync(chunk, cancellation.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _submits.TryRemove(chunk.JobId, out _);
+        }
+    }
+
+    /// <summary>Signals the kernel of the submitted chunk <paramref name="id"/>, if it runs or waits here.</summary>
+    public void CancelSubmit(Guid id)
+    {
+        if (_submits.TryGetValue(id, out var cancellation))
+        {
+            try
+            {
+                cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The chunk ended just now: nothing is left to signal.
+            }
+        }
     }
 
     /// <summary>Stops taking chunks, fails the queued ones and lets the threads end once their running chunks end.</summary>

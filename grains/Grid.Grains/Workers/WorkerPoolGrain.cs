@@ -44,6 +44,7 @@ internal sealed partial class WorkerPoolGrain(
 
     public Task CancelJobAsync(Guid jobId, string reason)
     {
+        pool.CancelSubmit(jobId);
         _offers.Remove(jobId);
         if (_jobs.TryGetValue(jobId, out var work))
         {
