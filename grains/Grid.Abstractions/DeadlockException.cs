@@ -1,6 +1,10 @@
 namespace Grid;
 
-/// <summary>Reports a call that would never run: it closes a cycle of grain calls back to a non-reentrant grain that is still waiting, in the turn that began the cycle, for that very cycle to end.</summary>
+/// <summary>Reports a grain call that would never run: it closes a cycle of waiting calls back to a grain whose turn is waiting for that very cycle to end.</summary>
+/// <remarks>
+/// Raised by the caller's silo before the call is sent, so it arrives at once instead of as a timeout. It is serializable
+/// with its <see cref="Cycle"/>, so it reaches the grain that began the cycle and the client intact from any silo.
+/// </remarks>
 [GenerateSerializer]
 public sealed class DeadlockException : GridException
 {
@@ -32,7 +36,7 @@ public sealed class DeadlockException : GridException
         Cycle = cycle;
     }
 
-    /// <summary>Gets the grains of the cycle (as Orleans writes grain ids, <c>type/key</c>) in call order, beginning and ending with the grain that would have waited for itself.</summary>
+    /// <summary>Gets the grains of the cycle as Orleans writes grain ids (<c>type/key</c>), in call order, from the grain that would wait for itself back to it.</summary>
     [Id(0)]
     public IReadOnlyList<string> Cycle { get; private set; }
 }
