@@ -9,6 +9,10 @@ internal sealed partial class MapSession<TIn, TOut>
     // A job is started again at most this often; a cluster that keeps losing the job's silo fails the job instead.
     private const int MaxFailovers = 5;
 
+    // Starting the job again is tried this often, half a second apart: long enough for membership to declare a dead silo dead
+    // and for the client's gateway list (refreshed every 5 s) to drop it.
+    private const int StartAttempts = 40;
+
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly ResultLedger? _ledger = restart is null ? null : new ResultLedger();
     private readonly List<(long Start, TIn[] Items)> _kept = [];
@@ -252,9 +256,10 @@ internal sealed partial class MapSession<TIn, TOut>
                 await _job.StartAsync(again).WaitAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception exception) when (attempt < 10 && IsSiloLoss(exception))
+            catch (Exception exception) when (attempt < StartAttempts && (IsSiloLoss(exception) || exception is OrleansException))
             {
-                // The job's new grain was placed on the silo that is gone, before membership said so: place it again shortly.
+                // The new grain was placed on (or the call sent through) the silo that is gone, before membership and the client's
+                // gateway list said so: place it again shortly, under a new id.
                 await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
                 _job = restart!(again with { JobId = Guid.NewGuid() });
                 again = again with { JobId = _job.GetPrimaryKey() };
