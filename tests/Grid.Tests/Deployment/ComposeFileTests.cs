@@ -118,15 +118,18 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public async Task Config_Redis_RequiresThePasswordAndKeepsNothingOnDisk()
+    public async Task Config_Redis_RequiresThePasswordAndKeepsTheMembershipTableOnDisk()
     {
         var services = await ServicesAsync();
 
         var redis = services.GetProperty("redis");
         var password = Variables["GRID_REDIS_PASSWORD"];
         Assert.Equal("redis:7-alpine", redis.GetProperty("image").GetString());
-        string?[] command = ["redis-server", "--requirepass", password, "--save", string.Empty, "--appendonly", "no"];
+        string?[] command = ["redis-server", "--requirepass", password, "--save", string.Empty, "--appendonly", "yes"];
         Assert.Equal(command, redis.GetProperty("command").EnumerateArray().Select(argument => argument.GetString()).ToArray());
+        // A Redis that came back empty would leave the running silos unlisted: its append-only file lives on a volume.
+        var volume = Assert.Single(redis.GetProperty("volumes").EnumerateArray()).GetString();
+        Assert.StartsWith("redis-data:/data", volume, StringComparison.Ordinal);
         // The health check's redis-cli takes the password from the environment, and it must be the server's.
         Assert.Equal(password, redis.GetProperty("environment").GetProperty("REDISCLI_AUTH").GetString());
         var check = string.Join(' ', redis.GetProperty("healthcheck").GetProperty("test").EnumerateArray().Select(part => part.GetString()));
@@ -141,7 +144,7 @@ public sealed class ComposeFileTests
 
         string[] services = ["otel", "redis", "silo-1", "silo-2", "silo-3"];
         Assert.Equal(services, config.GetProperty("services").EnumerateObject().Select(service => service.Name).Order(StringComparer.Ordinal).ToArray());
-        Assert.False(config.TryGetProperty("volumes", out _), "the file still declares volumes");
+        Assert.Equal(["redis-data"], config.GetProperty("volumes").EnumerateObject().Select(volume => volume.Name).ToArray());
         var text = await File.ReadAllTextAsync(ComposeFile);
         Assert.DoesNotContain("rabbitmq", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("amqp", text, StringComparison.OrdinalIgnoreCase);
