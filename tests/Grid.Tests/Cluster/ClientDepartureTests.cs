@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grid.Kernels;
+using Grid.Tests.Cli;
 using Grid.Tests.TestKernels;
 
 namespace Grid.Tests.Cluster;
@@ -50,7 +51,7 @@ public sealed class ClientDepartureTests(RedisFixture broker)
         Process? grid = null;
         try
         {
-            grid = await StartGridAsync(cluster, "primes", "--file", numbers);
+            grid = await GridProcess.StartAsync(new Dictionary<string, string> { ["GRID_CLUSTER"] = cluster.ConnectionString, ["GRID_CLUSTER_NAME"] = cluster.Name }, "primes", "--file", numbers);
             var printed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var lines = 0;
             var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -94,32 +95,5 @@ public sealed class ClientDepartureTests(RedisFixture broker)
         await ClusterWorkload.WaitUntilAsync(
             async () => (await observer.GetSilosAsync()) is { Count: 2 } silos && silos.All(s => s.RunningChunks == 0 && s.Jobs == 0),
             () => ClusterWorkload.DescribeSilosAsync(observer));
-    }
-
-    /// <summary>Starts the grid command as its own process on the cluster, named by the environment as a user would set it.</summary>
-    private static async Task<Process> StartGridAsync(SiloCluster cluster, params string[] arguments)
-    {
-        // The grid program as its own project builds it (next to the tests it would resolve the test host's dependencies instead).
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var program = RepositoryPaths.Combine("client", "Grid.Cli", "bin", output.Parent!.Name, output.Name, "grid.dll");
-        Assert.True(File.Exists(program), $"{program} is missing: build the tests with their project, which builds client/Grid.Cli");
-        var start = new ProcessStartInfo(Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(program);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["GRID_CLUSTER"] = cluster.ConnectionString;
-        start.Environment["GRID_CLUSTER_NAME"] = cluster.Name;
-        var process = await ChildProcessLauncher.StartAsync(start);
-        process.StandardInput.Close();
-        return process;
     }
 }
