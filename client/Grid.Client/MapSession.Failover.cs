@@ -21,6 +21,7 @@ internal sealed partial class MapSession<TIn, TOut>
     private readonly long _started = time.GetTimestamp();
     private CancellationTokenSource _generation = new();
     private JobSpec? _startSpec;
+    private string? _endReason;
     private long _jobRead;
     private bool _inputSent;
     private int _failovers;
@@ -107,8 +108,6 @@ internal sealed partial class MapSession<TIn, TOut>
             _sending.Release();
         }
     }
-
-    private string? _endReason;
 
     // Gives the items start..start+count-1 the next indices of the job grain of now.
     private long Map(long start, int count)

@@ -139,7 +139,7 @@ internal sealed partial class WorkerPoolGrain(
         catch (WorkerPoolStoppedException)
         {
             // The silo is stopping and the chunk did not run: its job hands it out again once membership says this silo is gone.
-            _held--;
+            Release(jobId, work);
             return;
         }
         catch (Exception exception)
@@ -149,13 +149,7 @@ internal sealed partial class WorkerPoolGrain(
             result = ChunkResult.NotRun(chunk, ItemError.FromException(exception) with { Detail = null }, worker: $"{silo.SiloName}/none");
         }
 
-        _held--;
-        if (--work.Held == 0 && !_offers.Contains(jobId))
-        {
-            _jobs.Remove(jobId);
-            work.Dispose();
-        }
-
+        Release(jobId, work);
         Pull();
         try
         {
@@ -165,6 +159,17 @@ internal sealed partial class WorkerPoolGrain(
         {
             // The job's silo died: its client starts the job again from the items it has no result for, so this result is not lost.
             LogResultLost(logger, exception, chunk.JobId, chunk.ChunkId);
+        }
+    }
+
+    // One chunk of the job has left the pool: forget the job once the pool holds none of it and has no offer of it.
+    private void Release(Guid jobId, JobWork work)
+    {
+        _held--;
+        if (--work.Held == 0 && !_offers.Contains(jobId))
+        {
+            _jobs.Remove(jobId);
+            work.Dispose();
         }
     }
 

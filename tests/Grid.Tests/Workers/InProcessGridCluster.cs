@@ -1,5 +1,4 @@
 using Grid.Client;
-using Orleans.Hosting;
 using Grid.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -23,7 +22,7 @@ internal sealed class InProcessGridCluster : IAsyncDisposable
     public GridClient Client { get; }
 
     /// <summary>Starts <paramref name="silos"/> silos with membership tuned as Grid's cluster is (a stopped silo is declared dead within seconds).</summary>
-    public static async Task<InProcessGridCluster> StartAsync(short silos, Action<ISiloBuilder>? configure = null)
+    public static async Task<InProcessGridCluster> StartAsync(short silos)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -42,7 +41,6 @@ internal sealed class InProcessGridCluster : IAsyncDisposable
                     o.MaxLocalWorkers = WorkersPerSilo;
                 })
                 .AddKernel(SpreadKernel.Name, new SpreadKernel()));
-            configure?.Invoke(silo);
         });
         var cluster = builder.Build();
         try
