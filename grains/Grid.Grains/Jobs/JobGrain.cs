@@ -48,7 +48,6 @@ internal sealed partial class JobGrain(
     private long _timeoutRetries;
     private long _crashRetries;
     private ChunkSizer? _sizer;
-    private DateTimeOffset? _deadline;
     private int _workers;
     private int _maxInFlight;
     private int _maxChunkSize;
@@ -84,7 +83,6 @@ internal sealed partial class JobGrain(
         _sizer = new ChunkSizer(_options.TargetChunkDuration, _options.MaxChunkSize);
         _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : _options.DefaultMaxInFlight;
         _maxChunkSize = Math.Max(1, _maxInFlight / (_workers * _options.ChunksPerWorker));
-        _deadline = spec.JobTimeout is { } timeout ? Runtime.TimeProvider.GetUtcNow() + timeout : null;
         Begin(spec, _workers);
         LogJobStarted(logger, spec.JobId, spec.Kernel, _workers);
         OfferToAll();
@@ -248,7 +246,7 @@ internal sealed partial class JobGrain(
         {
             ItemTimeout = spec.ItemTimeout,
             HardItemTimeout = spec.HardItemTimeout,
-            Deadline = _deadline,
+            Deadline = Deadline,
         };
         return (chunk, 1);
     }
@@ -430,7 +428,7 @@ internal sealed partial class JobGrain(
     }
 
     private bool MayRetry(RetryRules retry, int attempt)
-        => attempt < retry.Policy.MaxAttempts && StopOutcome is null && (_deadline is not { } deadline || Runtime.TimeProvider.GetUtcNow() < deadline);
+        => attempt < retry.Policy.MaxAttempts && StopOutcome is null && (Deadline is not { } deadline || Runtime.TimeProvider.GetUtcNow() < deadline);
 
     /// <summary>Runs the items of <paramref name="last"/> (from <paramref name="offset"/> in <paramref name="chunk"/>) again as a chunk of their own, with their indices, once the backoff before <paramref name="attempt"/> has passed.</summary>
     private void RetryLater(Chunk chunk, int offset, ChunkResult last, int attempt)

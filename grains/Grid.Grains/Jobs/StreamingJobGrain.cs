@@ -45,6 +45,9 @@ internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor)
     /// <summary>Gets how many items were cancelled.</summary>
     protected long Cancelled { get; private set; }
 
+    /// <summary>Gets when the job's time limit passes, or <see langword="null"/> for none; chunks carry it, so kernels stop at it.</summary>
+    protected DateTimeOffset? Deadline { get; private set; }
+
     /// <summary>Gets whether the job has been started.</summary>
     protected bool IsStarted => _spec is not null;
 
@@ -156,6 +159,7 @@ internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor)
     {
         _spec = spec;
         _startedAt = runtime.TimeProvider.GetTimestamp();
+        Deadline = spec.JobTimeout is { } limit ? runtime.TimeProvider.GetUtcNow() + limit : null;
         if (spec.JobTimeout is { } timeout)
         {
             _timeoutTimer = this.RegisterGrainTimer(OnTimeoutAsync, new GrainTimerCreationOptions(timeout, Timeout.InfiniteTimeSpan) { Interleave = true });
@@ -221,6 +225,14 @@ internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor)
     {
         if (Finished || !InputComplete || HasWork)
         {
+            return;
+        }
+
+        if (StopOutcome is null && Deadline is { } deadline && runtime.TimeProvider.GetUtcNow() >= deadline)
+        {
+            // The deadline, which the kernels see too, stopped the last items before the job's timer came round: the job passed
+            // its time limit all the same.
+            Stop(JobOutcome.TimedOut, TimeLimitPassed(_spec!.JobTimeout!.Value));
             return;
         }
 
@@ -295,11 +307,13 @@ internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor)
         return Task.CompletedTask;
     }
 
+    private static string TimeLimitPassed(TimeSpan limit) => $"The job passed its time limit of {limit}.";
+
     private Task OnTimeoutAsync()
     {
         if (!Finished)
         {
-            Stop(JobOutcome.TimedOut, $"The job passed its time limit of {_spec!.JobTimeout}.");
+            Stop(JobOutcome.TimedOut, TimeLimitPassed(_spec!.JobTimeout!.Value));
         }
 
         return Task.CompletedTask;
