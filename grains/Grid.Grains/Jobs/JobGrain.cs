@@ -92,9 +92,11 @@ internal sealed partial class JobGrain(
 
     public Task<Immutable<Chunk[]>> TakeChunksAsync(string silo, int slots, int max)
     {
-        if (!IsStarted || Finished)
+        if (!IsStarted || Finished || !IsActive(silo))
         {
-            // A pull that reaches a job that has ended (or an activation that never ran one) takes nothing.
+            // A pull that reaches a job that has ended (or an activation that never ran one) takes nothing, and so does a pull from
+            // a silo that membership no longer lists as active: a leaving silo still runs for a moment after it is declared dead,
+            // and a chunk it took then would never be handed out again.
             return Task.FromResult(new Immutable<Chunk[]>([]));
         }
 
@@ -292,19 +294,22 @@ internal sealed partial class JobGrain(
     /// <summary>Offers the job to every active silo's pool, and while the job runs follows membership: a silo that joins is offered the job, the chunks of a silo declared dead go out again.</summary>
     private async Task WatchMembershipAsync(CancellationToken cancellationToken)
     {
-        var known = new HashSet<SiloAddress>();
+        // The job offered itself to the silos active when it started; each silo is offered once more on joining, and reclaimed once on dying.
+        var offered = new HashSet<SiloAddress>(ActiveSilos());
+        var dead = new HashSet<SiloAddress>();
         try
         {
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
             {
                 foreach (var member in snapshot.Members.Values)
                 {
-                    if (member.Status == SiloStatus.Active && known.Add(member.SiloAddress))
+                    if (member.Status == SiloStatus.Active && offered.Add(member.SiloAddress))
                     {
                         Offer(WorkerPools.KeyOf(member.SiloAddress));
                     }
-                    else if (member.Status == SiloStatus.Dead && known.Remove(member.SiloAddress))
+                    else if (member.Status == SiloStatus.Dead && dead.Add(member.SiloAddress))
                     {
+                        // Whether or not this loop saw it active: a silo that left between the job's start and this loop's first snapshot may hold chunks too.
                         Reclaim(WorkerPools.KeyOf(member.SiloAddress));
                     }
                 }
@@ -384,6 +389,12 @@ internal sealed partial class JobGrain(
             }
         }
     }
+
+    // Whether membership lists the silo of the pool key as active now.
+    private bool IsActive(string silo)
+        => WorkerPools.SiloOf(silo) is { } address
+            && membership.CurrentSnapshot.Members.TryGetValue(address, out var member)
+            && member.Status == SiloStatus.Active;
 
     private IEnumerable<SiloAddress> ActiveSilos()
         => membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);

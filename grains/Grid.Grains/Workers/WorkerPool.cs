@@ -28,6 +28,7 @@ internal sealed class WorkerPool : IDisposable
     private readonly Lock _startLock = new();
     private Thread[]? _threads;
     private int _busy;
+    private bool _stopping;
 
     public WorkerPool(KernelRegistry kernels, IGridSilo silo, KernelProcesses processes, ILogger<WorkerPool> logger)
     {
@@ -46,6 +47,9 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>Gets how many chunks wait for a free worker.</summary>
     public int Queued => _queue.Count;
+
+    /// <summary>Gets whether the silo has begun to stop: its pool takes no more chunks, and what it holds still runs until the silo stops.</summary>
+    public bool Stopping => Volatile.Read(ref _stopping);
 
     /// <summary>Queues the chunk for the next free worker; the task ends with the chunk's result, one outcome per item, and throws only when the chunk could not run at all (its kernel is unknown, the silo stops).</summary>
     public Task<ChunkResult> RunAsync(Chunk chunk, CancellationToken cancellationToken)
@@ -94,6 +98,9 @@ internal sealed class WorkerPool : IDisposable
             }
         }
     }
+
+    /// <summary>Marks the silo as stopping, so that its pool takes no more chunks of any job.</summary>
+    public void BeginStopping() => Volatile.Write(ref _stopping, true);
 
     /// <summary>Stops taking chunks, fails the queued ones and lets the threads end once their running chunks end.</summary>
     public void Dispose()

@@ -79,7 +79,7 @@ internal sealed partial class WorkerPoolGrain(
     // Starts pulling unless a pull is under way: one pull at a time keeps the chunks held within capacity.
     private void Pull()
     {
-        if (!_pulling && _offers.Count > 0 && _held < _capacity)
+        if (!_pulling && !pool.Stopping && _offers.Count > 0 && _held < _capacity)
         {
             _pulling = true;
             _ = PullAsync();
@@ -90,7 +90,7 @@ internal sealed partial class WorkerPoolGrain(
     {
         try
         {
-            while (_offers.First is { } first && _held < _capacity)
+            while (_offers.First is { } first && _held < _capacity && !pool.Stopping)
             {
                 var jobId = first.Value;
                 _offers.RemoveFirst();

@@ -1,6 +1,8 @@
 using Grid.Client;
 using Grid.Jobs;
 using Grid.Tests.TestKernels;
+using Grid.Workers;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 
 namespace Grid.Tests.Workers;
@@ -88,6 +90,45 @@ public sealed class PullSpreadTests
         Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i), results.Select(r => r.Index));
         Assert.Equal(60, summary.Total);
         Assert.Equal(60, summary.Succeeded);
+    }
+
+    [Fact]
+    public async Task TakeChunksAsync_FromASiloDeclaredDead_TakesNothingAndTheJobCompletesOnTheSurvivor()
+    {
+        await using var cluster = await InProcessGridCluster.StartAsync(2);
+        var round = SpreadKernel.NewRound();
+
+        // The items hold their workers, so chunks stay one item each and most items wait in the job for a pull.
+        var job = cluster.Client.Map<long, long>(SpreadKernel.Name, Enumerable.Range(0, 40).Select(i => (long)i));
+        var reading = job.ReadAllAsync();
+        await round.WhenAsync(entered => entered.Count == 2 && entered.Values.Sum() == 2 * InProcessGridCluster.WorkersPerSilo).WaitAsync(TestLimits.Hang);
+        var jobSilo = await cluster.Client.GrainFactory.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Client.GrainFactory.GetGrain<IMapJobGrain>(job.Id));
+        var survivor = cluster.Orleans.Silos.Single(s => s.SiloAddress.Equals(jobSilo));
+        var victim = cluster.Orleans.Silos.Single(s => s != survivor);
+        var declaredDead = WhenDeclaredDeadAsync(survivor.ServiceProvider.GetRequiredService<IClusterMembershipService>(), victim.SiloAddress);
+
+        await cluster.Orleans.KillSiloAsync(victim);
+        await declaredDead.WaitAsync(TestLimits.Hang);
+
+        // A silo still running for a moment after it was declared dead pulls under its own key: it must get nothing, or those chunks never come back.
+        var taken = await cluster.Client.GrainFactory.GetGrain<IChunkSource>(job.Id).TakeChunksAsync(WorkerPools.KeyOf(victim.SiloAddress), 2, 4);
+        Assert.Empty(taken.Value);
+        round.Release.Set();
+        var results = await reading.WaitAsync(TestLimits.Hang);
+
+        AssertEachOnce(results, 40);
+        Assert.All(results, r => Assert.Equal(survivor.Name, SiloOf(r.Worker)));
+    }
+
+    private static async Task WhenDeclaredDeadAsync(IClusterMembershipService membership, SiloAddress silo)
+    {
+        await foreach (var snapshot in membership.MembershipUpdates)
+        {
+            if (snapshot.GetSiloStatus(silo) == SiloStatus.Dead)
+            {
+                return;
+            }
+        }
     }
 
     private static void AssertEachOnce(IReadOnlyList<ItemResult<long>> results, int count)
