@@ -26,6 +26,9 @@ public sealed record FetchJobSettings
     /// <summary>The default of <see cref="RetryDelay"/>.</summary>
     public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The longest <see cref="MaxRetryDelay"/> allowed: one day.</summary>
+    public static readonly TimeSpan MaxRetryDelayLimit = TimeSpan.FromDays(1);
+
     /// <summary>The default of <see cref="MaxRetryDelay"/>.</summary>
     public static readonly TimeSpan DefaultMaxRetryDelay = TimeSpan.FromSeconds(10);
 
@@ -54,7 +57,7 @@ public sealed record FetchJobSettings
     [Id(105)]
     public TimeSpan RetryDelay { get; init; } = DefaultRetryDelay;
 
-    /// <summary>Gets the longest wait before a retry, also the cap on a server's <c>Retry-After</c>.</summary>
+    /// <summary>Gets the longest wait before a retry, also the cap on a server's <c>Retry-After</c>; at most one day.</summary>
     /// <value>The default value is 10 seconds.</value>
     [Id(106)]
     public TimeSpan MaxRetryDelay { get; init; } = DefaultMaxRetryDelay;
@@ -104,6 +107,11 @@ public sealed record FetchJobSettings
         AtLeast(MaxRedirects, 0, owner, nameof(MaxRedirects));
         AtLeast(MaxBodyBytes, 0, owner, nameof(MaxBodyBytes));
         TimeLimit.ThrowIfNotPositive(RequestTimeout, $"{owner}.{nameof(RequestTimeout)}");
+        if (MaxRetryDelay < TimeSpan.Zero || MaxRetryDelay > MaxRetryDelayLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRetryDelay), MaxRetryDelay, $"{owner}.{nameof(MaxRetryDelay)} must be from 0 to one day; got {MaxRetryDelay}.");
+        }
+
         if (RetryDelay < TimeSpan.Zero || RetryDelay > MaxRetryDelay)
         {
             throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, $"{owner}.{nameof(RetryDelay)} must be from 0 to {owner}.{nameof(MaxRetryDelay)} ({MaxRetryDelay}); got {RetryDelay}.");

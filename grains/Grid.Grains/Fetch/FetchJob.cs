@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using Grid.Jobs;
+using Polly;
 
 namespace Grid.Fetch;
 
-/// <summary>What every request of one job shares: its settings, its kind, its folders, its span and how it was stopped.</summary>
+/// <summary>What every request of one job shares: its settings, its retry pipeline, its kind, its folders, its span and how it was stopped.</summary>
 /// <remarks>Read by requests on thread-pool threads while the grain owns the job; only <see cref="StopReason"/> changes, once, before the job's token fires.</remarks>
 internal sealed class FetchJob(JobSpec spec, FetchJobSettings settings, string? saveFolder, string? uploadFolder, ActivityContext parent)
 {
     private volatile StopInfo? _stop;
+    private ResiliencePipeline<FetchResult>? _retries;
 
     public JobSpec Spec { get; } = spec;
 
@@ -25,6 +27,9 @@ internal sealed class FetchJob(JobSpec spec, FetchJobSettings settings, string? 
 
     /// <summary>Gets the job's span, the parent of each request's span.</summary>
     public ActivityContext Parent { get; } = parent;
+
+    /// <summary>Returns the job's retry pipeline, built on first use (two requests that build it at once build the same one).</summary>
+    public ResiliencePipeline<FetchResult> Retries(TimeProvider time) => _retries ??= FetchRetries.For(this, time);
 
     /// <summary>Gets why the job stopped early, once it did.</summary>
     public StopInfo? StopReason => _stop;

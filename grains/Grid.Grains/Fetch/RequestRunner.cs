@@ -11,7 +11,7 @@ using Grid.Jobs;
 
 namespace Grid.Fetch;
 
-/// <summary>Makes one request of a job to its end: attempts with a time limit each, retries with backoff for transient failures, redirects by hand, and the body read within its cap.</summary>
+/// <summary>Makes one request of a job to its end: attempts with a time limit each, retried by the job's <see cref="FetchRetries"/> pipeline, redirects by hand, and the body read within its cap.</summary>
 /// <remarks>Runs on thread-pool threads, outside the job grain's turns; it touches no job state and returns the request's result.</remarks>
 internal sealed class RequestRunner(FetchHttp http, FetchPolicy policy, TimeProvider time)
 {
@@ -24,57 +24,25 @@ internal sealed class RequestRunner(FetchHttp http, FetchPolicy policy, TimeProv
         using var activity = StartActivity(job, item);
         var attempts = 0;
         FetchResult result;
-        while (true)
+        try
         {
-            attempts++;
-            FetchFailure failure;
-            try
-            {
-                result = await AttemptAsync(job, item, attempts, started, stop).ConfigureAwait(false);
-                break;
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                result = Stopped(job, item, started, attempts);
-                break;
-            }
-            catch (FetchFailure f)
-            {
-                failure = f;
-            }
-
-            if (!ShouldRetry(job, failure, attempts))
-            {
-                result = FetchAdmission.Failed(
-                    item.Url.OriginalString, failure.Reason, failure.Status, Describe(failure, attempts), failure.StatusCode, time.GetElapsedTime(started), attempts) with { File = item.File };
-                break;
-            }
-
-            try
-            {
-                var delay = failure.RetryAfter ?? RetryDelays.Backoff(attempts, job.Settings.RetryDelay, job.Settings.MaxRetryDelay);
-                await Task.Delay(delay, time, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                result = Stopped(job, item, started, attempts);
-                break;
-            }
+            result = await job.Retries(time).ExecuteAsync(
+                async token => await AttemptAsync(job, item, ++attempts, started, token).ConfigureAwait(false),
+                stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The job stopped during an attempt or during the wait before the next one.
+            result = Stopped(job, item, started, attempts);
+        }
+        catch (FetchFailure failure)
+        {
+            result = FetchAdmission.Failed(
+                item.Url.OriginalString, failure.Reason, failure.Status, Describe(failure, attempts), failure.StatusCode, time.GetElapsedTime(started), attempts) with { File = item.File };
         }
 
         EndActivity(activity, result);
         return result;
-    }
-
-    private static bool ShouldRetry(FetchJob job, FetchFailure failure, int attempts)
-    {
-        if (!failure.Transient || attempts > job.Settings.MaxRetries)
-        {
-            return false;
-        }
-
-        // A POST is not idempotent: repeat it only when it cannot have arrived, or the server said it did not act on it.
-        return job.Method != HttpMethod.Post || !failure.Sent || failure.StatusCode is 429 or 503;
     }
 
     private static string Describe(FetchFailure failure, int attempts)
@@ -124,7 +92,7 @@ internal sealed class RequestRunner(FetchHttp http, FetchPolicy policy, TimeProv
                         $"{url.IdnHost} answered {status} {response.ReasonPhrase}.".Replace(" .", ".", StringComparison.Ordinal),
                         transient: status is >= 500 or 429,
                         statusCode: status,
-                        retryAfter: status is 429 or 503 ? RetryDelays.RetryAfter(response.Headers.RetryAfter, time.GetUtcNow(), settings.MaxRetryDelay) : null);
+                        retryAfter: status is 429 or 503 ? FetchRetries.RetryAfter(response.Headers.RetryAfter, time.GetUtcNow(), settings.MaxRetryDelay) : null);
                 }
 
                 var result = job.IsUpload
