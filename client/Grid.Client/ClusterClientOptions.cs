@@ -1,3 +1,4 @@
+using Grid.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Grid.Client;
@@ -19,6 +20,10 @@ public sealed record ClusterClientOptions
 
     /// <summary>Gets a PEM file of the CA certificates the Redis server's certificate must chain to, for a connection string with <c>ssl=true</c>; <see langword="null"/> trusts the system's CAs.</summary>
     public string? TlsCaFile { get; init; }
+
+    /// <summary>Gets the largest message body, in bytes, the client sends or takes (Orleans' <c>MaxMessageBodySize</c>): the silos' <c>Grid:Cluster:MaxMessageBytes</c>.</summary>
+    /// <value>The default value is 104,857,600 (100 MiB), the silos' default. The client keeps its input batches within an eighth of it.</value>
+    public int MaxMessageBytes { get; init; } = PayloadSize.DefaultMessageLimit;
 
     /// <summary>Gets the logger of the client's connection, or <see langword="null"/> for none.</summary>
     public ILoggerProvider? LoggerProvider { get; init; }

@@ -9,6 +9,7 @@ using Grid.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using SiloStatus = Grid.Cluster.SiloStatus;
@@ -31,12 +32,14 @@ public sealed class GridClient : IAsyncDisposable
     private readonly IHost? _host;
     private readonly TimeProvider _time;
     private readonly TimeSpan? _silenceTimeout;
+    private readonly int _messageBudget;
     private Dictionary<string, KernelInfo>? _kernels;
     private int _disposed;
 
-    private GridClient(IGrainFactory cluster, IHost? host, IServiceProvider? siloServices, TimeSpan? silenceTimeout, TimeProvider time)
+    private GridClient(IGrainFactory cluster, IHost? host, IServiceProvider? siloServices, TimeSpan? silenceTimeout, TimeProvider time, int messageLimit)
     {
         _cluster = cluster;
+        _messageBudget = PayloadSize.BudgetOf(messageLimit);
         _host = host;
         SiloServices = siloServices;
         _silenceTimeout = silenceTimeout;
@@ -59,12 +62,14 @@ public sealed class GridClient : IAsyncDisposable
     public static GridClient Create(IGrainFactory grainFactory, ClusterClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(grainFactory);
-        return new GridClient(grainFactory, host: null, siloServices: null, options?.JobSilenceTimeout, TimeProvider.System);
+        // An Orleans client says its message limit; a grain's factory goes by the default the silos have unless configured.
+        var limit = (grainFactory as IClusterClient)?.ServiceProvider.GetService<IOptions<ClientMessagingOptions>>()?.Value.MaxMessageBodySize ?? PayloadSize.DefaultMessageLimit;
+        return new GridClient(grainFactory, host: null, siloServices: null, options?.JobSilenceTimeout, TimeProvider.System, limit);
     }
 
     /// <summary>Makes the client of a silo this process hosts (see Grid.Hosting's <c>StartEmbeddedAsync</c>); disposing it stops <paramref name="host"/>.</summary>
-    internal static GridClient ForEmbedded(IClusterClient cluster, IHost host, IServiceProvider siloServices)
-        => new(cluster, host, siloServices, silenceTimeout: null, siloServices.GetService<TimeProvider>() ?? TimeProvider.System);
+    internal static GridClient ForEmbedded(IClusterClient cluster, IHost host, IServiceProvider siloServices, int messageLimit)
+        => new(cluster, host, siloServices, silenceTimeout: null, siloServices.GetService<TimeProvider>() ?? TimeProvider.System, messageLimit);
 
     /// <summary>Connects to a cluster of silos through Orleans' gateways, found in the cluster's Redis membership table; the returned client has the same API as an embedded one.</summary>
     /// <param name="connection">The Redis connection string the silos' <c>Grid:Cluster:Connection</c> holds, <c>host:port,password=...</c> (<c>,ssl=true</c> for TLS); take it from configuration or the environment, not from code.</param>
@@ -86,6 +91,11 @@ public sealed class GridClient : IAsyncDisposable
             throw new ArgumentException("ClusterClientOptions.ConnectTimeout and JobSilenceTimeout must be positive.", nameof(options));
         }
 
+        if (options.MaxMessageBytes < 64 * 1024)
+        {
+            throw new ArgumentException($"ClusterClientOptions.MaxMessageBytes must be at least 65536 (64 KiB); got {options.MaxMessageBytes}.", nameof(options));
+        }
+
         var redis = RedisConnection.Parse(connection, options.TlsCaFile, options.ConnectTimeout);
         await RedisConnection.CheckAsync(redis, connection, cancellationToken).ConfigureAwait(false);
         var builder = new HostBuilder().UseOrleansClient(client =>
@@ -97,6 +107,7 @@ public sealed class GridClient : IAsyncDisposable
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = redis);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = options.MaxMessageBytes);
             client.Services.AddSerializer(s => s.AddGridItems());
         });
         if (options.LoggerProvider is { } provider)
@@ -117,7 +128,7 @@ public sealed class GridClient : IAsyncDisposable
             throw new GridException(ConnectFailure(connection, options, exception), exception);
         }
 
-        return new GridClient(host.Services.GetRequiredService<IClusterClient>(), host, siloServices: null, options.JobSilenceTimeout, TimeProvider.System);
+        return new GridClient(host.Services.GetRequiredService<IClusterClient>(), host, siloServices: null, options.JobSilenceTimeout, TimeProvider.System, options.MaxMessageBytes);
     }
 
     private static string ConnectFailure(string connection, ClusterClientOptions options, Exception exception)
@@ -408,7 +419,7 @@ public sealed class GridClient : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         // A cluster job outlives its silo: the session starts it again elsewhere with what has no result yet.
-        var session = new MapSession<TIn, TOut>(job, spec, options, _time, _silenceTimeout, _silenceTimeout is null ? null : GetJob);
+        var session = new MapSession<TIn, TOut>(job, spec, options, _time, _silenceTimeout, _silenceTimeout is null ? null : GetJob, _messageBudget);
         return new GridJob<TOut>(spec.JobId, (handle, enumeratorToken) => RunJobAsync(session, handle, feed, cancellationToken, enumeratorToken));
     }
 

@@ -56,7 +56,7 @@ internal sealed partial class MapSession<TIn, TOut>
         => _job.ReadResultsAsync().WithBatchSize(1).GetAsyncEnumerator(cancellationToken);
 
     /// <summary>Sends one batch to the job grain of now; on a cluster the batch is kept, under this job grain's indices, until each of its items has a result.</summary>
-    private async Task SendAsync(long start, TIn[] items, CancellationToken cancellationToken)
+    private async Task SendAsync(long start, TIn[] items, int[]? sizes, CancellationToken cancellationToken)
     {
         await _sending.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -76,7 +76,7 @@ internal sealed partial class MapSession<TIn, TOut>
             try
             {
                 // Each call returns when the job has room: the input's backpressure.
-                await _job.PushAsync(new InputBatch(jobStart, items), linked.Token).ConfigureAwait(false);
+                await _job.PushAsync(new InputBatch(jobStart, items) { Sizes = sizes }, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_generation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

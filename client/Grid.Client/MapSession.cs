@@ -20,7 +20,8 @@ internal sealed partial class MapSession<TIn, TOut>(
     MapOptions options,
     TimeProvider time,
     TimeSpan? silenceTimeout,
-    Func<JobSpec, IJobGrain>? restart = null)
+    Func<JobSpec, IJobGrain>? restart = null,
+    int messageBudget = int.MaxValue)
 {
     private IJobGrain _job = job;
     private long _read;
@@ -226,7 +227,7 @@ internal sealed partial class MapSession<TIn, TOut>(
     /// <summary>Sends the items of a synchronous sequence; never throws: a failure of the sequence ends the input with its reason.</summary>
     public async Task FeedAsync(IEnumerable<TIn> inputs, CancellationToken cancellationToken)
     {
-        var batcher = new InputBatcher<TIn>(options.MaxInFlight);
+        var batcher = new InputBatcher<TIn>(options.MaxInFlight, messageBudget);
         try
         {
             using var items = inputs.GetEnumerator();
@@ -253,7 +254,7 @@ internal sealed partial class MapSession<TIn, TOut>(
     /// <summary>Sends the items of an asynchronous sequence, sending what it holds whenever the source makes it wait; never throws.</summary>
     public async Task FeedAsync(IAsyncEnumerable<TIn> inputs, CancellationToken cancellationToken)
     {
-        var batcher = new InputBatcher<TIn>(options.MaxInFlight);
+        var batcher = new InputBatcher<TIn>(options.MaxInFlight, messageBudget);
         IAsyncEnumerator<TIn>? items = null;
         Task<bool>? next = null;
         try
@@ -337,10 +338,10 @@ internal sealed partial class MapSession<TIn, TOut>(
 
     private async Task PushAsync(InputBatcher<TIn> batcher, CancellationToken cancellationToken)
     {
-        var (start, items) = batcher.Take();
+        var (start, items, sizes) = batcher.Take();
         // The items are read once they left the input, even while the job makes the push wait for room.
         Volatile.Write(ref _read, start + items.Length);
-        await SendAsync(start, items, cancellationToken).ConfigureAwait(false);
+        await SendAsync(start, items, sizes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disposes an asynchronous source once its pending step has ended: a compiler-made iterator refuses disposal mid-step and would skip its own finally blocks.</summary>
@@ -428,7 +429,7 @@ internal sealed partial class MapSession<TIn, TOut>(
 
     private async Task EndAsync(InputBatcher<TIn> batcher, CancellationToken cancellationToken)
     {
-        if (batcher.Count > 0)
+        while (batcher.Count > 0)
         {
             await PushAsync(batcher, cancellationToken).ConfigureAwait(false);
         }

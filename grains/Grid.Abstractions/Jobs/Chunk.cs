@@ -28,4 +28,19 @@ public sealed record Chunk(Guid JobId, long ChunkId, long StartIndex, string Ker
 
     /// <summary>Gets the number of items in the chunk.</summary>
     public int Count => Inputs.Length;
+
+    /// <summary>Returns the chunk of this one's items from <paramref name="offset"/> on, with the same id; this chunk itself when <paramref name="offset"/> is 0.</summary>
+    public Chunk From(int offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, Count);
+        if (offset == 0)
+        {
+            return this;
+        }
+
+        var inputs = Array.CreateInstance(Inputs.GetType().GetElementType()!, Count - offset);
+        Array.Copy(Inputs, offset, inputs, 0, inputs.Length);
+        return this with { StartIndex = StartIndex + offset, Inputs = inputs };
+    }
 }

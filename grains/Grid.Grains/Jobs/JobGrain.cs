@@ -5,6 +5,8 @@ using Grid.Monitoring;
 using Microsoft.Extensions.Logging;
 using Grid.Workers;
 using Microsoft.Extensions.Options;
+using Grid.Serialization;
+using Orleans.Configuration;
 
 namespace Grid.Jobs;
 
@@ -28,13 +30,15 @@ internal sealed partial class JobGrain(
     IClusterMembershipService membership,
     JobMonitor monitor,
     IOptions<JobOptions> options,
+    IOptions<SiloMessagingOptions> messaging,
     ILogger<JobGrain> logger)
     : StreamingJobGrain(runtime, monitor), IMapJobGrain, IChunkSource
 {
     private const int OfferAttempts = 10;
     private static readonly TimeSpan OfferRetryDelay = TimeSpan.FromMilliseconds(500);
     private readonly JobOptions _options = options.Value;
-    private readonly Queue<Array> _pending = new();
+    private readonly Queue<InputBatch> _pending = new();
+    private readonly int _budget = PayloadSize.BudgetOf(messaging.Value.MaxMessageBodySize);
     private readonly Dictionary<string, WorkerUsage> _usage = new(StringComparer.Ordinal);
     private readonly Dictionary<long, Assignment> _assigned = [];
     private readonly Dictionary<string, int> _pools = new(StringComparer.Ordinal);
@@ -54,6 +58,7 @@ internal sealed partial class JobGrain(
     private long _pendingCount;
     private int _headOffset;
     private long _nextChunkId;
+    private int? _itemBytes;
 
     protected override TimeSpan ClientTimeout => _options.ClientTimeout;
 
@@ -83,6 +88,7 @@ internal sealed partial class JobGrain(
         _sizer = new ChunkSizer(_options.TargetChunkDuration, _options.MaxChunkSize);
         _maxInFlight = spec.MaxInFlight > 0 ? spec.MaxInFlight : _options.DefaultMaxInFlight;
         _maxChunkSize = Math.Max(1, _maxInFlight / (_workers * _options.ChunksPerWorker));
+        _itemBytes = PayloadSize.FixedSizeOf(spec.InputType);
         Begin(spec, _workers);
         LogJobStarted(logger, spec.JobId, spec.Kernel, _workers);
         OfferToAll();
@@ -129,9 +135,16 @@ internal sealed partial class JobGrain(
     {
         foreach (var result in results.Value)
         {
-            // A chunk already settled (run again after its silo was declared dead, and finished there first) is not counted twice.
-            if (_assigned.Remove(result.ChunkId, out var assignment))
+            // Only the silo that holds the chunk now settles it: a chunk handed out again after its silo was declared dead is not
+            // counted twice. A large result comes in parts, each settled as it comes; the chunk is done once they cover its items.
+            if (_assigned.TryGetValue(result.ChunkId, out var assignment) && string.Equals(assignment.Silo, silo, StringComparison.Ordinal))
             {
+                assignment.Remaining -= result.Count;
+                if (assignment.Remaining <= 0)
+                {
+                    _assigned.Remove(result.ChunkId);
+                }
+
                 Settle(assignment, result);
             }
         }
@@ -150,7 +163,13 @@ internal sealed partial class JobGrain(
 
         if (batch.Items.Length > 0)
         {
-            _pending.Enqueue(batch.Items);
+            // Items of a type that varies in size come measured by the client; a batch without sizes (sent again after a failover) is measured here.
+            if (_itemBytes is null && batch.Sizes?.Length != batch.Items.Length)
+            {
+                batch = batch with { Sizes = PayloadSize.SizesOf(batch.Items) };
+            }
+
+            _pending.Enqueue(batch);
             _pendingCount += batch.Items.Length;
             Read += batch.Items.Length;
             Monitor.ItemsRead(Started().JobId, Read);
@@ -243,6 +262,9 @@ internal sealed partial class JobGrain(
             size = (int)_pendingCount;
         }
 
+        // A chunk also stays within one message's budget in bytes.
+        size = WithinBudget(size);
+
         var startIndex = Read - _pendingCount;
         var chunk = new Chunk(spec.JobId, _nextChunkId++, startIndex, spec.Kernel, Take(size, spec.InputType))
         {
@@ -284,7 +306,12 @@ internal sealed partial class JobGrain(
 
     private void Settle(Assignment assignment, ChunkResult result)
     {
-        EndChunkActivity(assignment.Activity, result, assignment.Dispatched);
+        assignment.Succeeded += result.CountByStatus().Ok;
+        if (assignment.Remaining <= 0)
+        {
+            EndChunkActivity(assignment, result);
+        }
+
         _sizer!.Observe(result.Count, result.Busy);
         CountUsage(result);
         Settle(assignment.Chunk, assignment.Attempt, result, assignment.Dispatched);
@@ -342,13 +369,16 @@ internal sealed partial class JobGrain(
         {
             _assigned.Remove(assignment.Chunk.ChunkId);
             GridDiagnostics.StopDetached(assignment.Activity);
+
+            // The parts of its result that came back are delivered: only the items after them go out again.
+            var chunk = assignment.Chunk.From(assignment.Chunk.Count - assignment.Remaining);
             if (StopOutcome is not null)
             {
-                Record(ChunkResult.NotRun(assignment.Chunk, StoppedError(), worker: "none"), Runtime.TimeProvider.GetUtcNow());
+                Record(ChunkResult.NotRun(chunk, StoppedError(), worker: "none"), Runtime.TimeProvider.GetUtcNow());
                 continue;
             }
 
-            _retryReady.Enqueue((assignment.Chunk, assignment.Attempt, ChunkResult.NotRun(assignment.Chunk, StoppedError(), worker: "none")));
+            _retryReady.Enqueue((chunk, assignment.Attempt, ChunkResult.NotRun(chunk, StoppedError(), worker: "none")));
         }
 
         OfferToAll();
@@ -415,6 +445,8 @@ internal sealed partial class JobGrain(
             return;
         }
 
+        // A part of a chunk's result begins this far into the chunk's items.
+        var offset = (int)(result.StartIndex - chunk.StartIndex);
         for (var start = 0; start < result.Count;)
         {
             var retried = retry.CauseOf(errors[start]) is not null;
@@ -427,7 +459,7 @@ internal sealed partial class JobGrain(
             var part = start == 0 && end == result.Count ? result : result.Slice(start, end - start);
             if (retried)
             {
-                RetryLater(chunk, start, part, attempt + 1);
+                RetryLater(chunk, offset + start, part, attempt + 1);
             }
             else
             {
@@ -493,8 +525,9 @@ internal sealed partial class JobGrain(
         }
     }
 
-    private void EndChunkActivity(Activity? activity, ChunkResult result, DateTimeOffset dispatched)
+    private void EndChunkActivity(Assignment assignment, ChunkResult result)
     {
+        var (activity, dispatched) = (assignment.Activity, assignment.Dispatched);
         var queueWait = result.Started > dispatched ? result.Started - dispatched : TimeSpan.Zero;
         var kernel = new KeyValuePair<string, object?>(GridTags.Kernel, Started().Kernel);
         GridDiagnostics.ChunkDuration.Record(result.Busy.TotalSeconds, kernel);
@@ -504,11 +537,10 @@ internal sealed partial class JobGrain(
             return;
         }
 
-        var (ok, _, _, _) = result.CountByStatus();
         activity.SetTag(GridTags.Worker, result.Worker);
         activity.SetTag(GridTags.QueueWaitMs, queueWait.TotalMilliseconds);
-        activity.SetTag(GridTags.Succeeded, ok);
-        activity.SetTag(GridTags.Failures, result.Count - ok);
+        activity.SetTag(GridTags.Succeeded, assignment.Succeeded);
+        activity.SetTag(GridTags.Failures, assignment.Chunk.Count - assignment.Succeeded);
         GridDiagnostics.StopDetached(activity);
     }
 
@@ -559,10 +591,45 @@ internal sealed partial class JobGrain(
         _ => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, "The job was cancelled before the item ran."),
     };
 
+    /// <summary>Returns how many of the next <paramref name="count"/> pending items fit in one message's budget: at least one, since an item over it travels alone.</summary>
+    private int WithinBudget(int count)
+    {
+        if (_itemBytes is { } itemBytes)
+        {
+            return (int)Math.Clamp(_budget / itemBytes, 1, count);
+        }
+
+        long bytes = 0;
+        var taken = 0;
+        var offset = _headOffset;
+        foreach (var batch in _pending)
+        {
+            var sizes = batch.Sizes!;
+            for (var i = offset; i < sizes.Length && taken < count; i++)
+            {
+                if (taken > 0 && bytes + sizes[i] > _budget)
+                {
+                    return taken;
+                }
+
+                bytes += sizes[i];
+                taken++;
+            }
+
+            offset = 0;
+            if (taken == count)
+            {
+                break;
+            }
+        }
+
+        return Math.Max(1, taken);
+    }
+
     /// <summary>Takes the next <paramref name="count"/> pending items as one array, copying only when they are not exactly one whole batch.</summary>
     private Array Take(int count, Type inputType)
     {
-        var head = _pending.Peek();
+        var head = _pending.Peek().Items;
         if (_headOffset == 0 && head.Length == count)
         {
             _pending.Dequeue();
@@ -574,7 +641,7 @@ internal sealed partial class JobGrain(
         var filled = 0;
         while (filled < count)
         {
-            head = _pending.Peek();
+            head = _pending.Peek().Items;
             var n = Math.Min(head.Length - _headOffset, count - filled);
             Array.Copy(head, _headOffset, chunk, filled, n);
             filled += n;
@@ -602,6 +669,11 @@ internal sealed partial class JobGrain(
     [LoggerMessage(EventId = 203, Level = LogLevel.Debug, Message = "Job {JobId} could not offer its work to the pool of silo {Silo}")]
     private static partial void LogOfferFailed(ILogger logger, Exception exception, Guid jobId, string silo);
 
-    // One chunk out on a pool: what it is, which attempt, which silo holds it, since when, and its span.
-    private sealed record Assignment(Chunk Chunk, int Attempt, string Silo, DateTimeOffset Dispatched, Activity? Activity);
+    // One chunk out on a pool: what it is, which attempt, which silo holds it, since when, its span, and how many of its items have no result yet.
+    private sealed record Assignment(Chunk Chunk, int Attempt, string Silo, DateTimeOffset Dispatched, Activity? Activity)
+    {
+        public int Remaining { get; set; } = Chunk.Count;
+
+        public int Succeeded { get; set; }
+    }
 }

@@ -4,6 +4,8 @@ using Grid.Jobs;
 using Grid.Monitoring;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Grid.Serialization;
+using Orleans.Configuration;
 
 namespace Grid.Workers;
 
@@ -20,11 +22,13 @@ internal sealed partial class WorkerPoolGrain(
     IGridSilo silo,
     JobMonitor monitor,
     IOptions<JobOptions> options,
+    IOptions<SiloMessagingOptions> messaging,
     ILogger<WorkerPoolGrain> logger) : Grain, IWorkerPoolGrain
 {
     private readonly LinkedList<Guid> _offers = new();
     private readonly Dictionary<Guid, JobWork> _jobs = [];
     private readonly int _capacity = pool.Workers * Math.Max(1, options.Value.ChunksPerWorker);
+    private readonly int _budget = PayloadSize.BudgetOf(messaging.Value.MaxMessageBodySize);
     private readonly DateTimeOffset _started = silo.TimeProvider.GetUtcNow();
     private int _held;
     private bool _pulling;
@@ -153,7 +157,13 @@ internal sealed partial class WorkerPoolGrain(
         Pull();
         try
         {
-            await GrainFactory.GetGrain<IChunkSource>(jobId).CompleteChunksAsync(Key, new Immutable<ChunkResult[]>([result]));
+            // A result too large for one message goes back in parts, measured off the activation's turn.
+            var parts = ResultParts.MayExceed(result, _budget) ? await Task.Run(() => ResultParts.Split(result, _budget)) : [result];
+            var job = GrainFactory.GetGrain<IChunkSource>(jobId);
+            foreach (var part in parts)
+            {
+                await job.CompleteChunksAsync(Key, new Immutable<ChunkResult[]>([part]));
+            }
         }
         catch (Exception exception)
         {

@@ -45,4 +45,8 @@ public sealed class GridClusterOptions
     /// <summary>Gets or sets how long connecting to Redis may take.</summary>
     /// <value>The default value is 5 seconds.</value>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the largest message body, in bytes, a silo sends or takes (Orleans' <c>MaxMessageBodySize</c>); every silo and client of a cluster must agree on it.</summary>
+    /// <value>The default value is 104,857,600 (100 MiB). Grid keeps its input batches, chunks and result parts within an eighth of it; a single item must fit within it.</value>
+    public int MaxMessageBytes { get; set; } = Grid.Serialization.PayloadSize.DefaultMessageLimit;
 }

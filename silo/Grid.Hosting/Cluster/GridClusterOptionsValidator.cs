@@ -9,6 +9,7 @@ internal static class GridClusterOptionsValidator
     public static IEnumerable<string> Check(GridClusterOptions options)
     {
         const string Section = GridClusterOptions.SectionName;
+        const int MinMessageBytes = 64 * 1024;
         if (string.IsNullOrWhiteSpace(options.Name) || options.Name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             yield return $"{Section}:Name must be a name without spaces, such as grid; got '{options.Name}'.";
@@ -65,6 +66,11 @@ internal static class GridClusterOptionsValidator
         if (options.ConnectTimeout < TimeSpan.FromMilliseconds(100) || options.ConnectTimeout > TimeSpan.FromMinutes(5))
         {
             yield return $"{Section}:ConnectTimeout must be between 00:00:00.100 and 00:05:00; got {options.ConnectTimeout}.";
+        }
+
+        if (options.MaxMessageBytes < MinMessageBytes)
+        {
+            yield return $"{Section}:MaxMessageBytes must be at least {MinMessageBytes} (64 KiB); got {options.MaxMessageBytes}.";
         }
     }
 }

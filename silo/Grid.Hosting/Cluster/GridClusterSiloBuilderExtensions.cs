@@ -57,6 +57,7 @@ public static class GridClusterSiloBuilderExtensions
             o.NumMissedProbesLimit = options.NumMissedProbesLimit;
             o.NumVotesForDeathDeclaration = options.NumVotesForDeathDeclaration;
         });
+        builder.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = options.MaxMessageBytes);
         // In a cluster, the dashboard shows the other silos too.
         builder.Services.AddSingleton<ClusterDirectory>();
         builder.Services.AddSingleton<IClusterDirectory>(sp => sp.GetRequiredService<ClusterDirectory>());

@@ -4,6 +4,7 @@ using Grid.Client;
 using Grid.Fetch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace Grid.Hosting.Embedded;
@@ -25,7 +26,8 @@ internal static class EmbeddedSilo
             try
             {
                 await host.StartAsync(cancellationToken).ConfigureAwait(false);
-                var client = GridClient.ForEmbedded(host.Services.GetRequiredService<IClusterClient>(), host, host.Services);
+                var client = GridClient.ForEmbedded(
+                    host.Services.GetRequiredService<IClusterClient>(), host, host.Services, host.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.MaxMessageBodySize);
                 await client.GetKernelsAsync(cancellationToken).ConfigureAwait(false);
                 return client;
             }

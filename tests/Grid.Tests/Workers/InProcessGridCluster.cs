@@ -6,7 +6,7 @@ using Orleans.TestingHost;
 
 namespace Grid.Tests.Workers;
 
-/// <summary>An Orleans in-process test cluster whose silos run Grid (each named after its test silo, two workers each), with a Grid client over its Orleans client.</summary>
+/// <summary>An Orleans in-process test cluster whose silos run Grid (each named after its test silo, two workers each, with <see cref="SpreadKernel"/>, <see cref="ExpandKernel"/> and <see cref="LengthKernel"/>), with a Grid client over its Orleans client.</summary>
 internal sealed class InProcessGridCluster : IAsyncDisposable
 {
     public const int WorkersPerSilo = 2;
@@ -22,12 +22,24 @@ internal sealed class InProcessGridCluster : IAsyncDisposable
     public GridClient Client { get; }
 
     /// <summary>Starts <paramref name="silos"/> silos with membership tuned as Grid's cluster is (a stopped silo is declared dead within seconds).</summary>
-    public static async Task<InProcessGridCluster> StartAsync(short silos)
+    /// <param name="silos">How many silos.</param>
+    /// <param name="messageLimit">Orleans' largest message body on the silos and the client, or <see langword="null"/> for Orleans' default.</param>
+    public static async Task<InProcessGridCluster> StartAsync(short silos, int? messageLimit = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
+        if (messageLimit is { } clientLimit)
+        {
+            builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = clientLimit));
+        }
+
         builder.ConfigureSilo((options, silo) =>
         {
+            if (messageLimit is { } limit)
+            {
+                silo.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = limit);
+            }
+
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
@@ -40,7 +52,9 @@ internal sealed class InProcessGridCluster : IAsyncDisposable
                     o.Name = options.SiloName;
                     o.MaxLocalWorkers = WorkersPerSilo;
                 })
-                .AddKernel(SpreadKernel.Name, new SpreadKernel()));
+                .AddKernel(SpreadKernel.Name, new SpreadKernel())
+                .AddKernel(ExpandKernel.Name, new ExpandKernel())
+                .AddKernel(LengthKernel.Name, new LengthKernel()));
         });
         var cluster = builder.Build();
         try
