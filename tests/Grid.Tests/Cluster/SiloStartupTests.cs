@@ -12,6 +12,7 @@ public sealed class SiloStartupTests(RedisFixture redis)
     [InlineData("Grid__Cluster__SiloPort", "0", "Grid:Cluster:SiloPort")]
     [InlineData("Grid__Cluster__AdvertisedAddress", "not-an-address", "Grid:Cluster:AdvertisedAddress")]
     [InlineData("Grid__Cluster__ProbeTimeout", "00:00:00.001", "Grid:Cluster:ProbeTimeout")]
+    [InlineData("Grid__Cluster__MaxMessageBytes", "1000", "Grid:Cluster:MaxMessageBytes")]
     public async Task Start_BadClusterSetting_ExitsTwoWithOneLineNamingIt(string variable, string value, string setting)
     {
         await using var silo = await SiloProcess.StartAsync(new SiloProcessOptions
