@@ -109,6 +109,9 @@ public sealed class GridClient : IAsyncDisposable
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = options.MaxMessageBytes);
             client.Services.AddSerializer(s => s.AddGridItems());
+
+            // The caller's span travels into each grain call, so a job's silos continue the client's trace.
+            client.AddActivityPropagation();
         });
         if (options.LoggerProvider is { } provider)
         {

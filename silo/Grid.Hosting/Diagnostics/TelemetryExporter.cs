@@ -3,42 +3,64 @@ using System.Diagnostics.Metrics;
 using Grid.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Orleans.Diagnostics;
 
 namespace Grid.Hosting.Diagnostics;
 
-/// <summary>Exports the silo's traces and metrics over OTLP with the OpenTelemetry SDK while the silo runs, and flushes them when it stops.</summary>
+/// <summary>Exports the silo's traces and metrics over OTLP through OpenTelemetry's hosting (<c>AddOpenTelemetry()</c>), and flushes them when the silo stops.</summary>
 /// <remarks>
+/// <para>
+/// With an endpoint (<see cref="TelemetryOptions.OtlpEndpoint"/> or <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) the tracer provider subscribes to
+/// Grid's sources, Orleans' grain-call sources and the HTTP client's, and the meter provider to Grid's meter, Orleans' and the runtime's;
+/// without one they subscribe to nothing, so Grid's spans and instruments cost a flag check.
+/// </para>
+/// <para>
 /// Export runs on the SDK's own thread from a bounded queue: a slow or unreachable collector drops spans and never slows a job.
-/// Spans and points it failed to send are counted (<see cref="FailedSpans"/>, <c>grid.telemetry.export.failures</c>).
-/// The SDK subscribes to Grid's sources for the whole process: one exporting silo per process is the intended set-up.
+/// Spans and points it failed to send are counted (<see cref="FailedSpans"/>, <c>grid.telemetry.export.failures</c>) and logged once per thousand.
+/// The providers subscribe for the whole process: one exporting silo per process is the intended set-up.
+/// </para>
 /// </remarks>
 public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisposable
 {
+    /// <summary>The activity sources of Orleans that a job's trace takes in: grain calls, made and taken.</summary>
+    public static readonly IReadOnlyList<string> OrleansSourceNames = [ActivitySources.ApplicationGrainActivitySourceName, ActivitySources.RuntimeActivitySourceName];
+
+    /// <summary>The meter of Orleans' own instruments.</summary>
+    public const string OrleansMeterName = "Microsoft.Orleans";
+
     private readonly TelemetryOptions _options;
     private readonly SiloOptions _silo;
     private readonly SiloMonitor _monitor;
+    private readonly IServiceProvider _services;
     private readonly ILogger<TelemetryExporter> _logger;
-    private OpenTelemetrySdk? _sdk;
     private BatchActivityExportProcessor? _spanProcessor;
     private Meter? _siloMeter;
     private long _failedSpans;
     private long _failedMetricPoints;
 
-    internal TelemetryExporter(IOptions<TelemetryOptions> options, IOptions<SiloOptions> silo, SiloMonitor monitor, ILogger<TelemetryExporter> logger)
+    internal TelemetryExporter(IOptions<TelemetryOptions> options, IOptions<SiloOptions> silo, SiloMonitor monitor, IServiceProvider services, ILogger<TelemetryExporter> logger)
     {
         _options = options.Value;
         _silo = silo.Value;
         _monitor = monitor;
+        _services = services;
         _logger = logger;
+        var environment = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
+        Endpoint = _options.OtlpEndpoint ?? (Uri.TryCreate(environment, UriKind.Absolute, out var fromEnvironment) ? fromEnvironment : null);
+        ServiceName = _options.ServiceName ?? Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "grid-silo";
     }
 
     /// <summary>Gets the endpoint the silo exports to, or <see langword="null"/> when it exports nothing.</summary>
-    public Uri? Endpoint { get; private set; }
+    public Uri? Endpoint { get; }
+
+    /// <summary>Gets the service name the silo's spans and metrics carry; each silo's name is its <c>service.instance.id</c>.</summary>
+    public string ServiceName { get; }
 
     /// <summary>Gets the spans that could not be sent, or were dropped because the export queue was full.</summary>
     public long FailedSpans => Interlocked.Read(ref _failedSpans) + DroppedSpans();
@@ -46,66 +68,28 @@ public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisp
     /// <summary>Gets the metric points that could not be sent.</summary>
     public long FailedMetricPoints => Interlocked.Read(ref _failedMetricPoints);
 
-    /// <summary>Starts the SDK when an endpoint is configured, and the silo's gauges in any case (for in-process listeners).</summary>
+    /// <summary>Starts the silo's gauges (for in-process listeners too) and says where it exports.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         StartGauges();
-        var environment = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
-        Endpoint = _options.OtlpEndpoint ?? (Uri.TryCreate(environment, UriKind.Absolute, out var fromEnvironment) ? fromEnvironment : null);
-        if (Endpoint is null)
+        if (Endpoint is not null)
         {
-            return Task.CompletedTask;
+            LogExporting(_logger, Endpoint, ServiceName);
         }
 
-        var serviceName = _options.ServiceName ?? Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "grid-silo";
-        _sdk = OpenTelemetrySdk.Create(builder =>
-        {
-            builder.ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: _silo.Name));
-            if (_options.Traces)
-            {
-                _spanProcessor = new BatchActivityExportProcessor(
-                    new CountingExporter<Activity>(new OtlpTraceExporter(ExporterOptions("v1/traces")), "traces", OnExportFailed),
-                    _options.MaxQueuedSpans,
-                    scheduledDelayMilliseconds: 1000,
-                    exporterTimeoutMilliseconds: (int)_options.ExportTimeout.TotalMilliseconds,
-                    maxExportBatchSize: Math.Min(512, _options.MaxQueuedSpans));
-                builder.WithTracing(tracing => tracing
-                    .AddSource([.. GridTelemetry.SourceNames, "System.Net.Http"])
-                    .AddProcessor(_spanProcessor));
-            }
-
-            if (_options.Metrics)
-            {
-                builder.WithMetrics(metrics => metrics
-                    .AddMeter(GridTelemetry.MeterName, "System.Runtime", "System.Net.Http")
-                    .AddReader(new PeriodicExportingMetricReader(
-                        new CountingExporter<Metric>(new OtlpMetricExporter(ExporterOptions("v1/metrics")), "metrics", OnExportFailed),
-                        (int)_options.MetricInterval.TotalMilliseconds,
-                        (int)_options.ExportTimeout.TotalMilliseconds)));
-            }
-        });
-        LogExporting(_logger, Endpoint, serviceName);
         return Task.CompletedTask;
     }
 
-    /// <summary>Sends what is still queued and stops the SDK, within one export timeout in all and no later than <paramref name="cancellationToken"/>.</summary>
+    /// <summary>Sends what is still queued, within one export timeout in all and no later than <paramref name="cancellationToken"/>; the host stops the providers when it is disposed.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_sdk is { } sdk)
+        if (Endpoint is not null)
         {
-            // Shutting a provider down flushes it; both share one deadline, and the (blocking) SDK calls run off the caller's thread.
-            var shutdown = Task.Run(
-                () =>
-                {
-                    var deadline = Stopwatch.StartNew();
-                    var timeout = (int)_options.ExportTimeout.TotalMilliseconds;
-                    sdk.TracerProvider.Shutdown(timeout);
-                    sdk.MeterProvider.Shutdown(Math.Max(0, timeout - (int)deadline.ElapsedMilliseconds));
-                },
-                CancellationToken.None);
+            // The (blocking) SDK calls run off the caller's thread.
+            var flush = Task.Run(ForceFlush, CancellationToken.None);
             try
             {
-                await shutdown.WaitAsync(_options.ExportTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                await flush.WaitAsync(_options.ExportTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
             {
@@ -119,25 +103,60 @@ public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisp
     /// <summary>Sends the spans and metrics queued so far; returns whether everything was sent in time.</summary>
     public bool ForceFlush()
     {
-        if (_sdk is null)
+        if (Endpoint is null)
         {
             return true;
         }
 
+        var deadline = Stopwatch.StartNew();
         var timeout = (int)_options.ExportTimeout.TotalMilliseconds;
-        var traces = _sdk.TracerProvider.ForceFlush(timeout);
-        var metrics = _sdk.MeterProvider.ForceFlush(timeout);
+        var traces = _services.GetService<TracerProvider>()?.ForceFlush(timeout) ?? true;
+        var metrics = _services.GetService<MeterProvider>()?.ForceFlush(Math.Max(0, timeout - (int)deadline.ElapsedMilliseconds)) ?? true;
         return traces && metrics;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _sdk?.Dispose();
-        _sdk = null;
         _siloMeter?.Dispose();
         _siloMeter = null;
     }
+
+    /// <summary>Subscribes the tracer provider to what a job's trace is made of, and adds the OTLP exporter, when the silo exports traces.</summary>
+    internal void ConfigureTracing(TracerProviderBuilder tracing)
+    {
+        if (Endpoint is null || !_options.Traces)
+        {
+            return;
+        }
+
+        _spanProcessor = new BatchActivityExportProcessor(
+            new CountingExporter<Activity>(new OtlpTraceExporter(ExporterOptions("v1/traces")), "traces", OnExportFailed),
+            _options.MaxQueuedSpans,
+            scheduledDelayMilliseconds: 1000,
+            exporterTimeoutMilliseconds: (int)_options.ExportTimeout.TotalMilliseconds,
+            maxExportBatchSize: Math.Min(512, _options.MaxQueuedSpans));
+        tracing.AddSource([.. GridTelemetry.SourceNames, .. OrleansSourceNames, "System.Net.Http"]).AddProcessor(_spanProcessor);
+    }
+
+    /// <summary>Subscribes the meter provider to Grid's, Orleans' and the runtime's instruments, and adds the OTLP exporter, when the silo exports metrics.</summary>
+    internal void ConfigureMetrics(MeterProviderBuilder metrics)
+    {
+        if (Endpoint is null || !_options.Metrics)
+        {
+            return;
+        }
+
+        metrics
+            .AddMeter(GridTelemetry.MeterName, OrleansMeterName, "System.Runtime", "System.Net.Http")
+            .AddReader(new PeriodicExportingMetricReader(
+                new CountingExporter<Metric>(new OtlpMetricExporter(ExporterOptions("v1/metrics")), "metrics", OnExportFailed),
+                (int)_options.MetricInterval.TotalMilliseconds,
+                (int)_options.ExportTimeout.TotalMilliseconds));
+    }
+
+    /// <summary>Names the service and this silo on every span and metric.</summary>
+    internal void ConfigureResource(ResourceBuilder resource) => resource.AddService(ServiceName, serviceInstanceId: _silo.Name);
 
     private OtlpExporterOptions ExporterOptions(string signalPath)
     {

@@ -2,8 +2,8 @@ namespace Grid.Hosting.Diagnostics;
 
 /// <summary>Where and how the silo exports its traces and metrics over OTLP, bound from the <c>Grid:Telemetry</c> configuration section.</summary>
 /// <remarks>
-/// With no endpoint here nor in <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, nothing is exported and the OpenTelemetry SDK is not even started:
-/// Grid's spans and instruments then cost a flag check. The standard <c>OTEL_*</c> variables (protocol, headers, service name) apply as usual.
+/// With no endpoint here nor in <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, nothing is exported and OpenTelemetry's providers subscribe to no
+/// source or meter: Grid's spans and instruments then cost a flag check. The standard <c>OTEL_*</c> variables (protocol, headers, service name) apply as usual.
 /// </remarks>
 public sealed class TelemetryOptions
 {

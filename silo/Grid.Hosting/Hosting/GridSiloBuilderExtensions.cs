@@ -13,6 +13,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Orleans.Serialization;
 
 namespace Grid.Hosting;
@@ -38,6 +40,9 @@ public static class GridSiloBuilderExtensions
             AddServices(services);
             builder.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
             builder.AddGridDeadlockDetection();
+
+            // Orleans carries the caller's span into each grain call, so a job is one trace across silos and clients.
+            builder.AddActivityPropagation();
             grid.AddKernel<IsPrimeKernel>()
                 .AddKernel<MonteCarloPiKernel>()
                 .AddKernel<FileTransformKernel>()
@@ -84,7 +89,16 @@ public static class GridSiloBuilderExtensions
             sp.GetRequiredService<IOptions<TelemetryOptions>>(),
             sp.GetRequiredService<IOptions<SiloOptions>>(),
             sp.GetRequiredService<SiloMonitor>(),
+            sp,
             sp.GetRequiredService<ILogger<TelemetryExporter>>()));
+
+        // OpenTelemetry's hosting builds the providers with the host; the exporter decides at that point, from the options, what they subscribe to.
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddDetector(sp => new SiloResourceDetector(sp.GetRequiredService<TelemetryExporter>())))
+            .WithTracing()
+            .WithMetrics();
+        services.ConfigureOpenTelemetryTracerProvider((sp, tracing) => sp.GetRequiredService<TelemetryExporter>().ConfigureTracing(tracing));
+        services.ConfigureOpenTelemetryMeterProvider((sp, metrics) => sp.GetRequiredService<TelemetryExporter>().ConfigureMetrics(metrics));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISiloLifecycleParticipant, TelemetryExporter>(sp => sp.GetRequiredService<TelemetryExporter>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISiloLifecycleParticipant, WorkerPoolParticipant>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, GridLifecycle>();

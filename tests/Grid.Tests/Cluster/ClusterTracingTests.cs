@@ -4,10 +4,11 @@ using Grid.Client;
 using Grid.Diagnostics;
 using Grid.Tests.Diagnostics;
 using Grid.Tests.TestKernels;
+using Orleans.Diagnostics;
 
 namespace Grid.Tests.Cluster;
 
-/// <summary>A job run on a cluster is one trace: the client's map span is its root, and the spans of the job's silo and of the silos that ran its chunks hang under it, across processes.</summary>
+/// <summary>A job run on a cluster is one trace: the client's map span is its root, and the spans of the job's silo and of the silos that ran its chunks (Grid's and Orleans' grain calls) hang under it, across processes, each naming its silo.</summary>
 [Collection(RedisCollection.Name)]
 [Trait("Category", "Cluster")]
 public sealed class ClusterTracingTests(RedisFixture broker)
@@ -19,7 +20,7 @@ public sealed class ClusterTracingTests(RedisFixture broker)
         var clientSpans = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == GridTelemetry.ClientSourceName,
+            ShouldListenTo = source => source.Name is GridTelemetry.ClientSourceName or ActivitySources.ApplicationGrainActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStarted = clientSpans.Enqueue,
         };
@@ -51,9 +52,11 @@ public sealed class ClusterTracingTests(RedisFixture broker)
             {
                 var inTrace = all.Where(s => s.TraceId == traceId).ToList();
                 var kernels = inTrace.Where(s => s.Name.StartsWith("grid.kernel", StringComparison.Ordinal)).ToList();
+                var grainCalls = inTrace.Where(IsGrainCallTaken).ToList();
                 return inTrace.Any(s => s.Name.StartsWith("grid.job", StringComparison.Ordinal))
                     && kernels.Sum(k => k.Attribute(GridTags.Items) as long? ?? 0) >= inputs.Length
-                    && silosThatRan.All(silo => kernels.Any(k => Equals(k.Resource.GetValueOrDefault("service.name"), silo)));
+                    && silosThatRan.All(silo => kernels.Any(k => Equals(k.Resource.GetValueOrDefault("service.name"), silo)))
+                    && silosThatRan.All(silo => grainCalls.Any(c => Equals(c.Resource.GetValueOrDefault("service.instance.id"), silo)));
             },
             $"the job and kernel spans of job {jobId} from silos {string.Join(", ", silosThatRan)} in the client's trace {traceId}");
         var trace = spans.Where(s => s.TraceId == traceId).ToList();
@@ -64,6 +67,15 @@ public sealed class ClusterTracingTests(RedisFixture broker)
         Assert.Equal(map.SpanId.ToHexString(), jobSpan.ParentSpanId);
         Assert.Equal(jobId, jobSpan.Attribute(GridTags.JobId));
 
+        // Orleans' own grain-call spans are in the same trace: the client's call that started the job, taken by the job's silo,
+        // and the calls each silo's pool took; every span names the silo that made it as its service.instance.id.
+        var start = Assert.Single(trace, s => IsGrainCallTaken(s) && s.Name.EndsWith("/StartAsync", StringComparison.Ordinal));
+        var startCall = Assert.Single(clientSpans, s => s.Source.Name == ActivitySources.ApplicationGrainActivitySourceName && s.SpanId.ToHexString() == start.ParentSpanId);
+        Assert.Equal(map.SpanId, startCall.ParentSpanId);
+        Assert.Equal(silosThatRan.Order(), trace.Where(IsGrainCallTaken).Select(s => (string)s.Resource["service.instance.id"]!).Distinct().Order());
+        Assert.All(trace.Where(s => s.Name.StartsWith("grid.kernel", StringComparison.Ordinal)), k =>
+            Assert.StartsWith((string)k.Resource["service.instance.id"]! + "/", (string)k.Attribute(GridTags.Worker)!, StringComparison.Ordinal));
+
         // Every kernel span, on whichever silo pulled its chunk, hangs under that chunk's span on the job's silo.
         Assert.Equal(cluster.Silos.Count, silosThatRan.Count);
         Assert.All(trace.Where(s => s.Name.StartsWith("grid.kernel", StringComparison.Ordinal)), k =>
@@ -73,4 +85,8 @@ public sealed class ClusterTracingTests(RedisFixture broker)
             Assert.Equal(jobSpan.SpanId, chunk.ParentSpanId);
         });
     }
+
+    // A grain call as the silo that took it records it (Orleans' server span).
+    private static bool IsGrainCallTaken(ReceivedSpan span)
+        => span.Scope == ActivitySources.ApplicationGrainActivitySourceName && span.Kind == ReceivedSpan.KindServer;
 }
