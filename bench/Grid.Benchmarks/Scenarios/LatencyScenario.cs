@@ -52,7 +52,7 @@ internal sealed class LatencyScenario : IScenario
         Measure.Line("CPU while measuring", CpuSample.Describe(use));
         ResultLine[] results =
         [
-            Measure.Report("latency.median", Measure.Percentile(micros, 50), "us", "<50", "median"),
+            Measure.Report("latency.median", Measure.Percentile(micros, 50), "us", "<30", "median"),
             Measure.Report("latency.p90", Measure.Percentile(micros, 90), "us", "-", "p90"),
             Measure.Report("latency.p99", Measure.Percentile(micros, 99), "us", "-", "p99"),
             Measure.Report("latency.wrong-values", wrong, "calls", "=0", "calls with a wrong value"),

@@ -21,18 +21,18 @@ internal sealed class TracingScenario : IScenario
     public string Name => "tracing";
 
     /// <inheritdoc />
-    public string Description => "1,000,000 no-op items through Map with and without OTLP export to a loopback receiver: throughput cost of tracing [--items 1000000] [--rounds 5] [--workers cores]";
+    public string Description => "1,000,000 no-op items through Map with and without OTLP export to a loopback receiver: throughput cost of tracing [--items 1000000] [--rounds 15] [--workers cores]";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
     {
         var items = args.GetInt64("items", 1_000_000);
-        var rounds = checked((int)args.GetInt64("rounds", 5));
+        var rounds = checked((int)args.GetInt64("rounds", 15));
         var workers = args.GetOptionalInt64("workers");
         args.ThrowIfUnknownOptions();
 
         Measure.Header($"tracing: {items:N0} items through the '{NoOpKernel.Name}' kernel, plain silo vs. OTLP export, {rounds} interleaved rounds", workers);
-        Measure.Line("plain", "no OTLP endpoint: the SDK is not started and nothing listens to Grid's sources or meter");
+        Measure.Line("plain", "no OTLP endpoint: OpenTelemetry's providers subscribe to nothing, so nothing listens to Grid's or Orleans' sources or meters");
         Measure.Line("exporting", "OtlpEndpoint set to a loopback OTLP/HTTP receiver that reads and discards: every span and metric is serialised and sent");
         Measure.Line("order", "after one untimed round of each mode, each round starts a fresh silo per mode, warms it up with 20,000 items, then times one map; the order alternates (AB, BA, ...)");
 
