@@ -27,13 +27,22 @@ public static class DashboardGridBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>());
         if (!services.Any(d => d.ServiceType == typeof(DashboardServer)))
         {
+            // Orleans' dashboard adds services (and a grain-call profiler) to the silo itself, so whether it is served is read now.
+            var settings = new DashboardOptions();
+            configure?.Invoke(settings);
+            if (settings.Orleans && silo is GridBuilder { Silo: { } orleans })
+            {
+                OrleansDashboard.AddTo(orleans);
+            }
+
             services.AddSingleton(sp => new DashboardReader(sp.GetRequiredService<JobMonitor>(), sp.GetRequiredService<SiloMonitor>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IClusterDirectory>()));
             services.AddSingleton(sp => new DashboardServer(
                 sp.GetRequiredService<IOptions<DashboardOptions>>(),
                 sp.GetRequiredService<DashboardReader>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetService<IConfiguration>()));
+                sp.GetService<IConfiguration>(),
+                sp));
             services.AddSingleton<ISiloLifecycleParticipant>(sp => sp.GetRequiredService<DashboardServer>());
         }
 

@@ -20,6 +20,10 @@ public sealed class DashboardOptions
     /// <value>The default value is <c>http://127.0.0.1:5180</c>, reachable from this machine only.</value>
     public string Urls { get; set; } = DefaultUrls;
 
+    /// <summary>Gets or sets whether Orleans' own dashboard (grains, silos, live logs) is served at <c>/orleans</c> by the same server, behind the same token.</summary>
+    /// <value>The default value is <see langword="true"/>. Read when the silo is built: it adds Orleans' grain-call profiler to the silo.</value>
+    public bool Orleans { get; set; } = true;
+
     /// <summary>Gets or sets the access token every request must carry, as <c>Authorization: Bearer</c> or <c>?access_token=</c>; required when <see cref="Urls"/> binds a non-loopback address.</summary>
     /// <value>The default value is <see langword="null"/>: no token, allowed on loopback addresses only.</value>
     public string? Token { get; set; }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace Grid.Dashboard.Hosting;
 
@@ -24,13 +25,15 @@ public sealed partial class DashboardServer : ISiloLifecycleParticipant, IAsyncD
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IConfiguration? _configuration;
+    private readonly IServiceProvider _silo;
     private readonly ILogger<DashboardServer> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private WebApplication? _app;
     private int _disposed;
 
-    internal DashboardServer(IOptions<DashboardOptions> options, DashboardReader reader, TimeProvider timeProvider, ILoggerFactory loggerFactory, IConfiguration? configuration)
+    internal DashboardServer(IOptions<DashboardOptions> options, DashboardReader reader, TimeProvider timeProvider, ILoggerFactory loggerFactory, IConfiguration? configuration, IServiceProvider silo)
     {
+        _silo = silo;
         _options = options.Value;
         _reader = reader;
         _timeProvider = timeProvider;
@@ -138,6 +141,11 @@ public sealed partial class DashboardServer : ISiloLifecycleParticipant, IAsyncD
         builder.Services.AddSingleton(_timeProvider);
         builder.Services.AddSingleton<DashboardAssets>();
         builder.Services.AddSingleton<DashboardEventStream>();
+        var orleans = _options.Orleans && OrleansDashboard.IsAddedTo(_silo);
+        if (orleans)
+        {
+            OrleansDashboard.ShareServices(_silo, builder.Services);
+        }
 
         // ASP.NET Core's own logs go to the silo's loggers at Warning and above, unless the silo's "Logging" settings name them.
         builder.Logging.ClearProviders();
@@ -159,6 +167,11 @@ public sealed partial class DashboardServer : ISiloLifecycleParticipant, IAsyncD
         app.Use(next => new DashboardGuard(next, token).InvokeAsync);
         app.UseRouting();
         app.MapDashboard(_reader, app.Services.GetRequiredService<DashboardAssets>(), app.Services.GetRequiredService<DashboardEventStream>());
+        if (orleans)
+        {
+            app.MapOrleansDashboard(OrleansDashboard.Path);
+        }
+
         return app;
     }
 

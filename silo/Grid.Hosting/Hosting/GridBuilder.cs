@@ -10,6 +10,9 @@ internal sealed class GridBuilder(IServiceCollection services) : IGridBuilder
 {
     public IServiceCollection Services { get; } = services;
 
+    /// <summary>Gets the Orleans silo builder Grid was added to, for extensions that add Orleans features of their own (the Orleans dashboard).</summary>
+    public ISiloBuilder? Silo { get; init; }
+
     public IGridBuilder Configure(Action<SiloOptions> configure)
     {
         Services.Configure(configure);

@@ -33,7 +33,7 @@ public static class GridSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var grid = new GridBuilder(services);
+        var grid = new GridBuilder(services) { Silo = builder };
         if (!services.Any(d => d.ServiceType == typeof(GridMarker)))
         {
             services.AddSingleton<GridMarker>();

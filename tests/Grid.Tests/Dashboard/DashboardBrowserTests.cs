@@ -26,26 +26,10 @@ public sealed class DashboardBrowserTests(DashboardClusterFixture cluster, ITest
     [Fact]
     public async Task Page_JobRunsToTheEnd_ShowsProgressAndATraceMatchingTheSummary()
     {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: the dashboard's browser test needs Debian's chromium package; run scripts/test.sh, which installs it.");
         using var guard = TestLimits.HangGuard();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 1000 } });
-        page.SetDefaultTimeout(Wait);
-        var problems = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                problems.Add($"console: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => problems.Add($"page error: {error}");
+        await using var browser = await LaunchAsync(playwright);
+        var (page, problems) = await OpenPageAsync(browser);
 
         await page.GotoAsync(cluster.BaseAddress.ToString());
         await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = Wait });
@@ -88,6 +72,55 @@ public sealed class DashboardBrowserTests(DashboardClusterFixture cluster, ITest
 
         SaveScreenshot(await page.ScreenshotAsync(new() { FullPage = true }), ScreenshotPath);
         Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task OrleansPage_OpenedWithTheToken_ShowsTheClusterWithoutErrors()
+    {
+        const string token = "orleans-page-token-0123456789";
+        await using var silo = await DashboardClusterFixture.StartClusterAsync(o => o.Token = token);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var (page, problems) = await OpenPageAsync(browser);
+
+        // The token in the address once; the page's own requests then carry the cookie it set.
+        var response = await page.GotoAsync(new Uri(DashboardClusterFixture.AddressOf(silo), $"/orleans/?access_token={token}").ToString());
+        Assert.Equal(200, response!.Status);
+        await Expect(page).ToHaveTitleAsync("Orleans Dashboard", new() { Timeout = Wait });
+        await Expect(page.Locator("#brand-header")).Not.ToBeEmptyAsync(new() { Timeout = Wait });
+        var counters = await page.WaitForResponseAsync(r => r.Url.Contains("/orleans/DashboardCounters", StringComparison.Ordinal), new() { Timeout = Wait });
+        Assert.Equal(200, counters.Status);
+
+        SaveScreenshot(await page.ScreenshotAsync(new() { FullPage = true }), "TestResults/orleans-dashboard.png");
+        Assert.Empty(problems);
+    }
+
+    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: the dashboard's browser test needs Debian's chromium package; run scripts/test.sh, which installs it.");
+        return await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    // A page whose console errors and script errors (a blocked script or style among them) are collected.
+    private static async Task<(IPage Page, List<string> Problems)> OpenPageAsync(IBrowser browser)
+    {
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 1000 } });
+        page.SetDefaultTimeout(Wait);
+        var problems = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                problems.Add($"console: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => problems.Add($"page error: {error}");
+        return (page, problems);
     }
 
     /// <summary>Formats a count as the page does: 1,234.</summary>

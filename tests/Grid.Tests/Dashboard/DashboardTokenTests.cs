@@ -36,6 +36,10 @@ public sealed class DashboardTokenTests : IAsyncLifetime
     [InlineData("/api/silos")]
     [InlineData("/api/jobs")]
     [InlineData("/api/events")]
+    [InlineData("/orleans/")]
+    [InlineData("/orleans/index.min.js")]
+    [InlineData("/orleans/ClusterStats")]
+    [InlineData("/orleans/Trace")]
     public async Task Get_NoToken_Returns401WithJsonError(string path)
     {
         using var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
@@ -66,6 +70,36 @@ public sealed class DashboardTokenTests : IAsyncLifetime
         using var response = await _http.GetAsync(new Uri("/api/jobs?access_token=wrong", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/orleans/", "text/html")]
+    [InlineData("/orleans/version", "application/json")]
+    [InlineData("/orleans/ClusterStats", "application/json")]
+    public async Task Get_OrleansDashboardWithRightBearer_Returns200(string path, string mediaType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_OrleansDashboardWithTokenInQuery_SetsTheCookieItsOwnRequestsThenCarry()
+    {
+        using var first = await _http.GetAsync(new Uri($"/orleans/?access_token={Token}", UriKind.Relative));
+        var cookie = Assert.Single(first.Headers.GetValues("Set-Cookie"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/orleans/ClusterStats", UriKind.Relative));
+        request.Headers.Add("Cookie", cookie[..cookie.IndexOf(';', StringComparison.Ordinal)]);
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
