@@ -107,10 +107,7 @@ public sealed class JobGrainTests(GridClusterFixture cluster)
         {
             if (hanging.Contains((int)result.Index))
             {
-                Assert.Equal(ItemStatus.TimedOut, result.Status);
-                Assert.Equal(typeof(TimeoutException).FullName, result.Error!.Type);
-                Assert.Contains("time limit of 2000 ms", result.Error.Message, StringComparison.Ordinal);
-                Assert.Throws<ItemFailedException>(() => result.GetValueOrThrow());
+                JobAssertions.AssertStoppedByItemTimeout(result, TimeSpan.FromSeconds(2));
             }
             else
             {

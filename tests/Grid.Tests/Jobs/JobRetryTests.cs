@@ -175,15 +175,8 @@ public sealed class JobRetryTests(RetryClusterFixture cluster) : IClassFixture<R
         }).WaitAsync(TestLimits.Hang);
         var summary = await job.Summary.WaitAsync(TestLimits.Hang);
 
-        Assert.Equal(JobOutcome.Failed, summary.Outcome);
-        Assert.Same(summary, error.Summary);
-        Assert.Equal(3, error.MaxFailures);
-        Assert.Contains("MaxFailures (3)", summary.Error, StringComparison.Ordinal);
-        Assert.True(summary.Failed > 3, $"Failed is {summary.Failed}.");
+        JobAssertions.AssertStoppedByMaxFailures(summary, error, received, maxFailures: 3);
         Assert.True(summary.Cancelled > 0, "No queued item was cancelled.");
-        Assert.Equal(summary.Total, summary.Completed);
-        Assert.Equal(summary.Total, received.Count);
-        Assert.All(received.Where(r => r.Status == ItemStatus.Cancelled), r => Assert.Contains("MaxFailures (3)", r.Error!.Message, StringComparison.Ordinal));
     }
 
     [Fact]

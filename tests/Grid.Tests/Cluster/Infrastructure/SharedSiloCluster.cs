@@ -10,13 +10,14 @@ public sealed class SharedSiloCluster : IAsyncLifetime
     private readonly SemaphoreSlim _starting = new(1, 1);
     private SiloCluster? _cluster;
 
-    /// <summary>Gets the cluster, starting it on the first call.</summary>
-    public async Task<SiloCluster> GetAsync(RedisFixture redis)
+    /// <summary>Gets the cluster, starting it on the first call with each silo's options changed by <paramref name="configure"/> (kernel
+    /// assemblies, settings); later calls get that cluster as it started, so every test of a class passes the same.</summary>
+    public async Task<SiloCluster> GetAsync(RedisFixture redis, Func<SiloProcessOptions, SiloProcessOptions>? configure = null)
     {
         await _starting.WaitAsync();
         try
         {
-            return _cluster ??= await SiloCluster.StartAsync(redis, SiloCount);
+            return _cluster ??= await SiloCluster.StartAsync(redis, SiloCount, configure);
         }
         finally
         {
