@@ -21,7 +21,7 @@ internal sealed class TracingScenario : IScenario
     public string Name => "tracing";
 
     /// <inheritdoc />
-    public string Description => "1,000,000 no-op items through Map with and without OTLP export to a loopback receiver: throughput cost of tracing [--items 1000000] [--rounds 15] [--workers cores]";
+    public string Description => "1,000,000 no-op items through Map with and without OTLP export to a loopback receiver: throughput cost of tracing [--items 1000000] [--rounds 15] [--grain-calls true|false] [--workers cores]";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
@@ -29,11 +29,12 @@ internal sealed class TracingScenario : IScenario
         var items = args.GetInt64("items", 1_000_000);
         var rounds = checked((int)args.GetInt64("rounds", 15));
         var workers = args.GetOptionalInt64("workers");
+        var grainCalls = !string.Equals(args.GetString("grain-calls", "true"), "false", StringComparison.OrdinalIgnoreCase);
         args.ThrowIfUnknownOptions();
 
         Measure.Header($"tracing: {items:N0} items through the '{NoOpKernel.Name}' kernel, plain silo vs. OTLP export, {rounds} interleaved rounds", workers);
         Measure.Line("plain", "no OTLP endpoint: OpenTelemetry's providers subscribe to nothing, so nothing listens to Grid's or Orleans' sources or meters");
-        Measure.Line("exporting", "OtlpEndpoint set to a loopback OTLP/HTTP receiver that reads and discards: every span and metric is serialised and sent");
+        Measure.Line("exporting", $"OtlpEndpoint set to a loopback OTLP/HTTP receiver that reads and discards: every span and metric is serialised and sent (Orleans' grain-call spans {(grainCalls ? "included" : "left out")})");
         Measure.Line("order", "after one untimed round of each mode, each round starts a fresh silo per mode, warms it up with 20,000 items, then times one map; the order alternates (AB, BA, ...)");
 
         using var receiver = DiscardingOtlpReceiver.Start();
@@ -41,7 +42,7 @@ internal sealed class TracingScenario : IScenario
         // One untimed round of each mode first, so the JIT has compiled both paths before either is timed.
         foreach (var endpoint in new[] { null, receiver.Endpoint })
         {
-            await RunSiloAsync(endpoint, workers, items, cancellationToken).ConfigureAwait(false);
+            await RunSiloAsync(endpoint, grainCalls, workers, items, cancellationToken).ConfigureAwait(false);
         }
 
         Measure.Line("warm-up", "one untimed round of each mode done");
@@ -52,7 +53,7 @@ internal sealed class TracingScenario : IScenario
         {
             foreach (var export in round % 2 == 0 ? new[] { false, true } : [true, false])
             {
-                var run = await RunSiloAsync(export ? receiver.Endpoint : null, workers, items, cancellationToken).ConfigureAwait(false);
+                var run = await RunSiloAsync(export ? receiver.Endpoint : null, grainCalls, workers, items, cancellationToken).ConfigureAwait(false);
                 (export ? exporting : plain).Add(run);
                 Measure.Line(
                     $"round {round + 1} {(export ? "exporting" : "plain")}",
@@ -96,7 +97,7 @@ internal sealed class TracingScenario : IScenario
         return errors == 0 && listened == 0 ? 0 : 1;
     }
 
-    private static async Task<Run> RunSiloAsync(Uri? endpoint, long? workers, long items, CancellationToken cancellationToken)
+    private static async Task<Run> RunSiloAsync(Uri? endpoint, bool grainCalls, long? workers, long items, CancellationToken cancellationToken)
     {
         await using var client = await GridClient.StartEmbeddedAsync(
             silo =>
@@ -113,6 +114,7 @@ internal sealed class TracingScenario : IScenario
                     {
                         o.OtlpEndpoint = endpoint;
                         o.ServiceName = "grid-bench";
+                        o.GrainCalls = grainCalls;
                     });
                 }
             },

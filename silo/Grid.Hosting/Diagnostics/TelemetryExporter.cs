@@ -136,7 +136,7 @@ public sealed partial class TelemetryExporter : ISiloLifecycleParticipant, IDisp
             scheduledDelayMilliseconds: 1000,
             exporterTimeoutMilliseconds: (int)_options.ExportTimeout.TotalMilliseconds,
             maxExportBatchSize: Math.Min(512, _options.MaxQueuedSpans));
-        tracing.AddSource([.. GridTelemetry.SourceNames, .. OrleansSourceNames, "System.Net.Http"]).AddProcessor(_spanProcessor);
+        tracing.AddSource([.. GridTelemetry.SourceNames, .. _options.GrainCalls ? OrleansSourceNames : [], "System.Net.Http"]).AddProcessor(_spanProcessor);
     }
 
     /// <summary>Subscribes the meter provider to Grid's, Orleans' and the runtime's instruments, and adds the OTLP exporter, when the silo exports metrics.</summary>

@@ -26,6 +26,11 @@ public sealed class TelemetryOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Traces { get; set; } = true;
 
+    /// <summary>Gets or sets whether Orleans' grain-call spans (one per call made and one per call taken) are exported with Grid's own.</summary>
+    /// <value>The default value is <see langword="false"/>. Grid's job, chunk and kernel spans make a job's trace on their own; the grain calls add where time
+    /// went between them, at two spans per call: on a map of a million trivial items that cost 16-27% of throughput here, against under 5% without them.</value>
+    public bool GrainCalls { get; set; }
+
     /// <summary>Gets or sets whether metrics are exported.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Metrics { get; set; } = true;

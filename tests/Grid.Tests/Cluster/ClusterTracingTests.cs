@@ -32,6 +32,7 @@ public sealed class ClusterTracingTests(RedisFixture broker)
                 ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(),
                 ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
                 ["OTEL_SERVICE_NAME"] = options.Name,
+                ["Grid__Telemetry__GrainCalls"] = "true",
             },
         });
         await using var client = await GridClient.ConnectAsync(cluster.ConnectionString, new ClusterClientOptions { Name = cluster.Name });

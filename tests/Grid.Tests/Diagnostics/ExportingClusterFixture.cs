@@ -28,6 +28,7 @@ public sealed class ExportingClusterFixture : IAsyncLifetime
         _cluster = await TestCluster.StartAsync(silo => silo.Services.Configure<TelemetryOptions>(o =>
         {
             o.OtlpEndpoint = _receiver.Endpoint;
+            o.GrainCalls = true;
             o.ServiceName = ServiceName;
 
             // Spans of every test in the process reach this silo's exporter (activity sources are static), so leave room for them.

@@ -52,6 +52,11 @@ public sealed class TelemetryExporterTests(ExportingClusterFixture fixture) : IC
         Assert.Equal(jobId, jobSpan.Attribute(GridTags.JobId));
         Assert.Equal(7L, jobSpan.Attribute(GridTags.Items));
 
+        // Orleans' spans of the grain call that started the job, made and taken, hang under the map span too (the fixture turns Grid:Telemetry:GrainCalls on).
+        var start = trace.Where(s => s.Scope == Orleans.Diagnostics.ActivitySources.ApplicationGrainActivitySourceName && s.Name.EndsWith("/StartAsync", StringComparison.Ordinal)).ToList();
+        Assert.Equal([ReceivedSpan.KindServer, ReceivedSpan.KindClient], start.Select(s => s.Kind).Order());
+        Assert.All(start, s => Assert.Contains(map, Ancestors(s, byId)));
+
         var chunks = trace.Where(s => s.Name == ChunkName).ToList();
         Assert.NotEmpty(chunks);
         Assert.All(chunks, c => Assert.Equal(jobSpan.SpanId, c.ParentSpanId));
