@@ -21,7 +21,7 @@ internal sealed class TracingScenario : IScenario
     public string Name => "tracing";
 
     /// <inheritdoc />
-    public string Description => "1,000,000 no-op items through Map with and without OTLP export to a loopback receiver: throughput cost of tracing [--items 1000000] [--rounds 15] [--grain-calls true|false] [--workers cores]";
+    public string Description => "1,000,000 no-op items through Map with and without OTLP export to a loopback receiver: throughput cost of tracing [--items 1000000] [--rounds 15] [--grain-calls false|true] [--workers cores]";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ internal sealed class TracingScenario : IScenario
         var items = args.GetInt64("items", 1_000_000);
         var rounds = checked((int)args.GetInt64("rounds", 15));
         var workers = args.GetOptionalInt64("workers");
-        var grainCalls = !string.Equals(args.GetString("grain-calls", "true"), "false", StringComparison.OrdinalIgnoreCase);
+        var grainCalls = !string.Equals(args.GetString("grain-calls", "false"), "false", StringComparison.OrdinalIgnoreCase);
         args.ThrowIfUnknownOptions();
 
         Measure.Header($"tracing: {items:N0} items through the '{NoOpKernel.Name}' kernel, plain silo vs. OTLP export, {rounds} interleaved rounds", workers);
