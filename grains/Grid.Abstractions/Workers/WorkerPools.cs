@@ -4,6 +4,9 @@ namespace Grid.Workers;
 /// <summary>Names the worker pool grain of a silo: its key is the silo's address in Orleans' parsable form.</summary>
 public static class WorkerPools
 {
+    /// <summary>The name of the grain directory the pool grains are registered in.</summary>
+    public const string DirectoryName = "grid-worker-pools";
+
     /// <summary>Returns the key of the pool grain of <paramref name="silo"/>.</summary>
     public static string KeyOf(SiloAddress silo) => silo.ToParsableString();
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SiloStatus = Grid.Cluster.SiloStatus;
 using Grid.Jobs;
+using Orleans.GrainDirectory;
 using Grid.Monitoring;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ namespace Grid.Workers;
 /// and offers interleave at awaits, one at a time on the activation, so its state needs no locks.
 /// </remarks>
 [SiloBoundPlacement]
+[GrainDirectory(GrainDirectoryName = WorkerPools.DirectoryName)]
 [Reentrant]
 internal sealed partial class WorkerPoolGrain(
     WorkerPool pool,

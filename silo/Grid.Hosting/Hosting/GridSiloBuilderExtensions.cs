@@ -39,6 +39,13 @@ public static class GridSiloBuilderExtensions
             services.AddSingleton<GridMarker>();
             AddServices(services);
             builder.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
+
+            // The pools' directory: Orleans' default directory deactivates the activations whose entries a leaving silo held,
+            // which would take a live silo's pool down with its results in flight; the distributed directory hands the
+            // entries over instead. Only the pool grains use it.
+#pragma warning disable ORLEANSEXP003 // Orleans marks the distributed grain directory experimental.
+            builder.AddDistributedGrainDirectory(WorkerPools.DirectoryName);
+#pragma warning restore ORLEANSEXP003
             builder.AddGridDeadlockDetection();
 
             // Orleans carries the caller's span into each grain call, so a job is one trace across silos and clients.
