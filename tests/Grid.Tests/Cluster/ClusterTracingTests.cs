@@ -1,30 +1,38 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Grid.Client;
 using Grid.Diagnostics;
 using Grid.Tests.Diagnostics;
 using Grid.Tests.TestKernels;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Orleans.Diagnostics;
 
 namespace Grid.Tests.Cluster;
 
-/// <summary>A job run on a cluster is one trace: the client's map span is its root, and the spans of the job's silo and of the silos that ran its chunks (Grid's and Orleans' grain calls) hang under it, across processes, each naming its silo.</summary>
+/// <summary>A job run on a cluster is one exported trace: the client's map span is its root, and the spans of the job's silo and of the silos that ran its chunks (Grid's and Orleans' grain calls) hang under it, across processes, each naming its silo; a loopback OTLP/HTTP receiver decodes them all.</summary>
 [Collection(RedisCollection.Name)]
 [Trait("Category", "Cluster")]
 public sealed class ClusterTracingTests(RedisFixture broker)
 {
+    // The client process's service name in the exported trace.
+    private const string ClientService = "grid-test-client";
+
     [Fact]
-    public async Task Map_OnTwoSilos_IsOneTraceAcrossTheSilos()
+    public async Task Map_OnTwoSilos_IsOneExportedTraceFromTheClientAndBothSilos()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        var clientSpans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is GridTelemetry.ClientSourceName or ActivitySources.ApplicationGrainActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStarted = clientSpans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+
+        // The client exports too, as an application would with OpenTelemetry: its own map span and the grain calls it makes.
+        using var clientTracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(GridTelemetry.ClientSourceName, ActivitySources.ApplicationGrainActivitySourceName)
+            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(ClientService))
+            .AddOtlpExporter(o =>
+            {
+                o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                o.Endpoint = new Uri(receiver.Endpoint, "v1/traces");
+            })
+            .Build();
         await using var cluster = await SiloCluster.StartAsync(broker, 2, options => options with
         {
             Settings = new Dictionary<string, string>
@@ -42,16 +50,16 @@ public sealed class ClusterTracingTests(RedisFixture broker)
         var job = client.Map<long, bool>("is-prime", inputs);
         var results = await job.ReadAllAsync();
         Assert.Equal(inputs.Length, results.Count);
+        Assert.True(clientTracing!.ForceFlush(), "the client's spans were not exported");
         var jobId = job.Id.ToString();
-        var map = Assert.Single(clientSpans, s => s.OperationName.StartsWith("grid.map", StringComparison.Ordinal) && Equals(s.GetTagItem(GridTags.JobId), jobId));
-        var traceId = map.TraceId.ToHexString();
         var silosThatRan = results.Select(r => r.Worker[..r.Worker.IndexOf('/', StringComparison.Ordinal)]).ToHashSet();
+        var map = await receiver.WaitForSpanAsync(s => s.Name.StartsWith("grid.map", StringComparison.Ordinal) && Equals(s.Attribute(GridTags.JobId), jobId), $"the client's map span of job {jobId}");
 
-        // Each silo exports in batches of its own, so wait until every span the test looks at has arrived.
+        // Each process exports in batches of its own, so wait until every span the test looks at has arrived.
         var spans = await receiver.WaitForSpansAsync(
             all =>
             {
-                var inTrace = all.Where(s => s.TraceId == traceId).ToList();
+                var inTrace = all.Where(s => s.TraceId == map.TraceId).ToList();
                 var kernels = inTrace.Where(s => s.Name.StartsWith("grid.kernel", StringComparison.Ordinal)).ToList();
                 var grainCalls = inTrace.Where(IsGrainCallTaken).ToList();
                 return inTrace.Any(s => s.Name.StartsWith("grid.job", StringComparison.Ordinal))
@@ -59,20 +67,24 @@ public sealed class ClusterTracingTests(RedisFixture broker)
                     && silosThatRan.All(silo => kernels.Any(k => Equals(k.Resource.GetValueOrDefault("service.name"), silo)))
                     && silosThatRan.All(silo => grainCalls.Any(c => Equals(c.Resource.GetValueOrDefault("service.instance.id"), silo)));
             },
-            $"the job and kernel spans of job {jobId} from silos {string.Join(", ", silosThatRan)} in the client's trace {traceId}");
-        var trace = spans.Where(s => s.TraceId == traceId).ToList();
+            $"the job and kernel spans of job {jobId} from silos {string.Join(", ", silosThatRan)} in the client's trace {map.TraceId}");
+        var trace = spans.Where(s => s.TraceId == map.TraceId).ToList();
         var byId = trace.ToDictionary(s => s.SpanId);
+
+        // The client's map span is the trace's one root, exported by the client.
+        Assert.Equal(map, Assert.Single(trace, s => s.IsRoot));
+        Assert.Equal(ClientService, map.Resource.GetValueOrDefault("service.name"));
 
         // The job's silo continued the client's span: its job span's parent is the map span.
         var jobSpan = Assert.Single(trace, s => s.Name.StartsWith("grid.job", StringComparison.Ordinal));
-        Assert.Equal(map.SpanId.ToHexString(), jobSpan.ParentSpanId);
+        Assert.Equal(map.SpanId, jobSpan.ParentSpanId);
         Assert.Equal(jobId, jobSpan.Attribute(GridTags.JobId));
 
-        // Orleans' own grain-call spans are in the same trace: the client's call that started the job, taken by the job's silo,
-        // and the calls each silo's pool took; every span names the silo that made it as its service.instance.id.
+        // Orleans' grain-call spans are in the same trace: the call that started the job, made by the client under its map span
+        // and taken by the job's silo, and the calls each silo took; every silo span names its silo as service.instance.id.
         var start = Assert.Single(trace, s => IsGrainCallTaken(s) && s.Name.EndsWith("/StartAsync", StringComparison.Ordinal));
-        var startCall = Assert.Single(clientSpans, s => s.Source.Name == ActivitySources.ApplicationGrainActivitySourceName && s.SpanId.ToHexString() == start.ParentSpanId);
-        Assert.Equal(map.SpanId, startCall.ParentSpanId);
+        var startCall = byId[start.ParentSpanId];
+        Assert.Equal((ReceivedSpan.KindClient, ClientService, map.SpanId), (startCall.Kind, startCall.Resource.GetValueOrDefault("service.name"), startCall.ParentSpanId));
         Assert.Equal(silosThatRan.Order(), trace.Where(IsGrainCallTaken).Select(s => (string)s.Resource["service.instance.id"]!).Distinct().Order());
         Assert.All(trace.Where(s => s.Name.StartsWith("grid.kernel", StringComparison.Ordinal)), k =>
             Assert.StartsWith((string)k.Resource["service.instance.id"]! + "/", (string)k.Attribute(GridTags.Worker)!, StringComparison.Ordinal));
