@@ -35,6 +35,7 @@ internal sealed partial class JobGrain(
     : StreamingJobGrain(runtime, monitor), IMapJobGrain, IChunkSource
 {
     private const int OfferAttempts = 10;
+    private const int MaxOfferAttempts = 120;
     private static readonly TimeSpan OfferRetryDelay = TimeSpan.FromMilliseconds(500);
     private readonly JobOptions _options = options.Value;
     private readonly Queue<InputBatch> _pending = new();
@@ -407,8 +408,10 @@ internal sealed partial class JobGrain(
                 await GrainFactory.GetGrain<IWorkerPoolGrain>(silo).OfferAsync(Started().JobId);
                 return;
             }
-            catch (Exception exception) when (attempt < OfferAttempts && !Finished && exception is not OperationCanceledException)
+            catch (Exception exception) when (!Finished && exception is not OperationCanceledException && (attempt < OfferAttempts || (attempt < MaxOfferAttempts && IsActive(silo))))
             {
+                // A pool that cannot be reached yet (the silo joined a moment ago, or the pools' directory is taking over the
+                // entries of a silo that left) is offered the job again while membership lists its silo as active.
                 await Task.Delay(OfferRetryDelay, Runtime.TimeProvider);
             }
             catch (Exception exception)
