@@ -91,9 +91,9 @@ public sealed class GridClient : IAsyncDisposable
             throw new ArgumentException("ClusterClientOptions.ConnectTimeout and JobSilenceTimeout must be positive.", nameof(options));
         }
 
-        if (options.MaxMessageBytes < 64 * 1024)
+        if (options.MaxMessageBytes < PayloadSize.MinMessageLimit)
         {
-            throw new ArgumentException($"ClusterClientOptions.MaxMessageBytes must be at least 65536 (64 KiB); got {options.MaxMessageBytes}.", nameof(options));
+            throw new ArgumentException($"ClusterClientOptions.MaxMessageBytes must be at least {PayloadSize.MinMessageLimit} (64 KiB); got {options.MaxMessageBytes}.", nameof(options));
         }
 
         var redis = RedisConnection.Parse(connection, options.TlsCaFile, options.ConnectTimeout);

@@ -21,6 +21,9 @@ public static class PayloadSize
     /// <summary>The message limit Grid sets on silos and clients: Orleans' own default of 100 MiB, set explicitly so both sides agree.</summary>
     public const int DefaultMessageLimit = 100 * 1024 * 1024;
 
+    /// <summary>The smallest message limit silos and clients accept: 64 KiB.</summary>
+    public const int MinMessageLimit = 64 * 1024;
+
     // What one value costs beyond its content: a field header and a length.
     private const int Overhead = 8;
 

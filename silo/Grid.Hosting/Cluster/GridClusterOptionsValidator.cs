@@ -1,5 +1,6 @@
 using System.Net;
 using Grid.Client.Cluster;
+using Grid.Serialization;
 
 namespace Grid.Hosting.Cluster;
 
@@ -9,7 +10,6 @@ internal static class GridClusterOptionsValidator
     public static IEnumerable<string> Check(GridClusterOptions options)
     {
         const string Section = GridClusterOptions.SectionName;
-        const int MinMessageBytes = 64 * 1024;
         if (string.IsNullOrWhiteSpace(options.Name) || options.Name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             yield return $"{Section}:Name must be a name without spaces, such as grid; got '{options.Name}'.";
@@ -68,9 +68,9 @@ internal static class GridClusterOptionsValidator
             yield return $"{Section}:ConnectTimeout must be between 00:00:00.100 and 00:05:00; got {options.ConnectTimeout}.";
         }
 
-        if (options.MaxMessageBytes < MinMessageBytes)
+        if (options.MaxMessageBytes < PayloadSize.MinMessageLimit)
         {
-            yield return $"{Section}:MaxMessageBytes must be at least {MinMessageBytes} (64 KiB); got {options.MaxMessageBytes}.";
+            yield return $"{Section}:MaxMessageBytes must be at least {PayloadSize.MinMessageLimit} (64 KiB); got {options.MaxMessageBytes}.";
         }
     }
 }
