@@ -26,7 +26,7 @@ namespace Grid.Client;
 /// }
 /// </code>
 /// </example>
-public sealed class GridClient : IAsyncDisposable
+public sealed partial class GridClient : IAsyncDisposable
 {
     private readonly IGrainFactory _cluster;
     private readonly IHost? _host;
@@ -375,10 +375,17 @@ public sealed class GridClient : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        KernelNames.Validate(kernel, nameof(kernel));
         options ??= new MapOptions();
+        var spec = SpecOf<TIn, TOut>(kernel, options);
+        return StartJob(GetJob(spec), spec, options, feed, cancellationToken);
+    }
+
+    // The spec of a kernel job with the caller's options, after checking the kernel's name and the options.
+    private static JobSpec SpecOf<TIn, TOut>(string kernel, MapOptions options)
+    {
+        KernelNames.Validate(kernel, nameof(kernel));
         options.Validate();
-        var spec = new JobSpec(Guid.NewGuid(), kernel, typeof(TIn), typeof(TOut))
+        return new JobSpec(Guid.NewGuid(), kernel, typeof(TIn), typeof(TOut))
         {
             ItemTimeout = options.ItemTimeout,
             HardItemTimeout = options.HardItemTimeout,
@@ -388,7 +395,6 @@ public sealed class GridClient : IAsyncDisposable
             Retry = options.Retry,
             MaxFailures = options.MaxFailures,
         };
-        return StartJob(GetJob(spec), spec, options, feed, cancellationToken);
     }
 
     private GridJob<FetchResult> CreateFetchJob<TOptions>(

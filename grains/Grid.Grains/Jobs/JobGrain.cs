@@ -72,17 +72,7 @@ internal sealed partial class JobGrain(
     public override Task StartAsync(JobSpec spec)
     {
         CheckNewJob(spec);
-        TimeLimit.ThrowIfNotPositive(spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
-        TimeLimit.ThrowIfNotPositive(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout));
-        TimeLimit.ThrowIfHardBelowSoft(spec.HardItemTimeout, nameof(JobSpec.HardItemTimeout), spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
-        if (spec.MaxFailures < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxFailures, $"MaxFailures must be 0 or more, or null for no limit; got {spec.MaxFailures}.");
-        }
-
-        spec.Retry?.Validate(nameof(JobSpec.Retry));
-        var runner = kernels.GetForJob(spec.Kernel, spec.InputType, spec.OutputType);
-        TimeLimit.ThrowIfHardBelowSoft(runner.Options.HardTimeout, $"Kernel '{spec.Kernel}''s hard time limit", spec.ItemTimeout, nameof(JobSpec.ItemTimeout));
+        JobSpecRules.CheckMap(spec, kernels);
         _retry = (spec.Retry ?? kernels.GetRetry(spec.Kernel)) is { MaxAttempts: > 1 } retry ? new RetryRules(retry) : null;
         var silos = ActiveSilos().ToList();
         _workers = Math.Max(1, Runtime.MaxWorkers * silos.Count);

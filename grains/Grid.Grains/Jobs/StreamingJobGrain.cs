@@ -147,11 +147,7 @@ internal abstract class StreamingJobGrain(IGridSilo runtime, JobMonitor monitor)
             throw new GridException($"Job {spec.JobId} has already been started.");
         }
 
-        TimeLimit.ThrowIfNotPositive(spec.JobTimeout, nameof(JobSpec.JobTimeout));
-        if (spec.MaxInFlight < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(spec), spec.MaxInFlight, "MaxInFlight must be 0 (automatic) or positive.");
-        }
+        JobSpecRules.CheckCommon(spec);
     }
 
     /// <summary>Starts the checked job: its clock, its time limit, its span and its entry in the monitor with <paramref name="workers"/>.</summary>

@@ -23,6 +23,7 @@ public static class GridHostApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Configure<SiloOptions>(builder.Configuration.GetSection(SiloOptions.SectionName));
         builder.Services.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.SectionName));
+        builder.Services.Configure<Grid.Stored.StoredJobOptions>(builder.Configuration.GetSection(Grid.Stored.StoredJobOptions.SectionName));
         builder.Services.Configure<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.SectionName));
         builder.Services.Configure<FetchPolicyOptions>(builder.Configuration.GetSection(FetchPolicyOptions.SectionName));
         builder.Services.Configure<IsolationOptions>(builder.Configuration.GetSection(IsolationOptions.SectionName));

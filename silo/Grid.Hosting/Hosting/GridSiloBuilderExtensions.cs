@@ -7,6 +7,7 @@ using Grid.Kernels.BuiltIn;
 using Grid.Kernels.Isolation;
 using Grid.Monitoring;
 using Grid.Serialization;
+using Grid.Stored;
 using Grid.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,11 +69,13 @@ public static class GridSiloBuilderExtensions
         services.AddOptions<IsolationOptions>().ValidateOnStart();
         services.AddOptions<FetchPolicyOptions>().ValidateOnStart();
         services.AddOptions<TelemetryOptions>().ValidateOnStart();
+        services.AddOptions<StoredJobOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, JobOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IsolationOptions>, IsolationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FetchPolicyOptions>, FetchPolicyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoredJobOptions>, StoredJobOptionsValidator>());
 
         // Orleans collects idle activations by the silo's Grid settings, so one place says how long a finished job lingers.
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SiloOptions>>((collection, silo) =>
@@ -90,6 +93,9 @@ public static class GridSiloBuilderExtensions
         services.TryAddSingleton<FetchPolicy>();
         services.TryAddSingleton<FetchHttp>();
         services.TryAddSingleton<RequestRunner>();
+        services.TryAddSingleton<JobStore>();
+        services.TryAddSingleton<StoredJobRunner>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StoredJobLifecycle>();
         services.TryAddSingleton(sp => new SiloMonitor(
             sp.GetRequiredService<WorkerPool>(), sp.GetRequiredService<IOptions<SiloOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new TelemetryExporter(

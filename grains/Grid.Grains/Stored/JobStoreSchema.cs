@@ -1,0 +1,114 @@
+using Npgsql;
+
+namespace Grid.Stored;
+
+/// <summary>The job store's tables, versioned: each silo brings the schema up to the newest version it knows when it starts, and refuses a store whose schema is newer.</summary>
+/// <remarks>
+/// Migrations run in one transaction under a PostgreSQL advisory lock, so silos starting at once migrate one after another and never
+/// half-way. A migration is never changed once released: a change to the schema is a new version at the end of <see cref="Migrations"/>.
+/// The inputs and results reference their job by id without a foreign key (a key check per stored result would slow the bulk writes);
+/// the job store deletes them with their job.
+/// </remarks>
+internal static class JobStoreSchema
+{
+    // The advisory lock that serializes migrations: any number, the same on every silo ("grid" in ASCII).
+    private const long MigrationLock = 0x67726964;
+
+    /// <summary>The migrations, version 1 first; the schema's version is the number of migrations applied.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE grid_jobs (
+            id uuid PRIMARY KEY,
+            kernel text NOT NULL,
+            input_type text NOT NULL,
+            output_type text NOT NULL,
+            settings jsonb NOT NULL,
+            state smallint NOT NULL,
+            total bigint NOT NULL DEFAULT 0,
+            succeeded bigint NOT NULL DEFAULT 0,
+            failed bigint NOT NULL DEFAULT 0,
+            timed_out bigint NOT NULL DEFAULT 0,
+            cancelled bigint NOT NULL DEFAULT 0,
+            retries bigint NOT NULL DEFAULT 0,
+            timeout_retries bigint NOT NULL DEFAULT 0,
+            crash_retries bigint NOT NULL DEFAULT 0,
+            submitted_at timestamptz NOT NULL DEFAULT now(),
+            touched_at timestamptz NOT NULL DEFAULT now(),
+            started_at timestamptz,
+            finished_at timestamptz,
+            error text,
+            cancel_reason text,
+            owner text,
+            owner_name text,
+            runs integer NOT NULL DEFAULT 0,
+            lease_until timestamptz,
+            epoch integer NOT NULL DEFAULT 0
+        );
+        CREATE INDEX grid_jobs_submitted ON grid_jobs (submitted_at DESC);
+        CREATE INDEX grid_jobs_finished ON grid_jobs (finished_at) WHERE finished_at IS NOT NULL;
+        CREATE TABLE grid_inputs (
+            job_id uuid NOT NULL,
+            first_index bigint NOT NULL,
+            ends integer[] NOT NULL,
+            data bytea NOT NULL,
+            PRIMARY KEY (job_id, first_index)
+        );
+        CREATE TABLE grid_results (
+            job_id uuid NOT NULL,
+            idx bigint NOT NULL,
+            seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+            status smallint NOT NULL,
+            value bytea,
+            error_type text,
+            error_message text,
+            duration_us bigint NOT NULL,
+            worker text NOT NULL,
+            attempts integer NOT NULL,
+            PRIMARY KEY (job_id, idx)
+        );
+        CREATE INDEX grid_results_seq ON grid_results (job_id, seq);
+        """,
+    ];
+
+    /// <summary>Gets the newest schema version this silo knows.</summary>
+    public static int Version => Migrations.Length;
+
+    /// <summary>Brings the store's schema up to <see cref="Version"/>; throws an <see cref="InvalidOperationException"/> naming both versions when the store's is newer.</summary>
+    public static async Task MigrateAsync(NpgsqlDataSource store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})", cancellationToken).ConfigureAwait(false);
+        await Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS grid_schema (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
+        await using (var read = new NpgsqlCommand("SELECT max(version) FROM grid_schema", connection, transaction))
+        {
+            var found = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int version ? version : 0;
+            if (found > Version)
+            {
+                throw new InvalidOperationException(
+                    $"{StoredJobOptions.SectionName}:Store holds a job store of schema version {found}, newer than version {Version}, the newest this silo knows: run a silo of the newer Grid, or give this one a store of its own.");
+            }
+
+            for (var next = found + 1; next <= Version; next++)
+            {
+                await Execute(connection, transaction, Migrations[next - 1], cancellationToken).ConfigureAwait(false);
+            }
+
+            if (found < Version)
+            {
+                await Execute(connection, transaction, "DELETE FROM grid_schema", cancellationToken).ConfigureAwait(false);
+                await Execute(connection, transaction, $"INSERT INTO grid_schema (version) VALUES ({Version})", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

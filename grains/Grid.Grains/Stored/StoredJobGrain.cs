@@ -1,0 +1,148 @@
+using Grid.Jobs;
+using Grid.Kernels;
+
+namespace Grid.Stored;
+
+/// <summary>A client's way to one stored job: its submission, its results, its summary, cancelling and forgetting it; all of it read from and written to the job store, so the grain holds nothing a silo's death could lose.</summary>
+/// <remarks>Reentrant, so that two readers of one job (two <c>grid attach</c> at once), a cancel and a summary interleave.</remarks>
+[Reentrant]
+internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels) : Grain, IStoredJobGrain
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+    private const int ReadBatch = 4096;
+
+    private Guid JobId => this.GetPrimaryKey();
+
+    public async Task CreateAsync(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Required();
+        if (spec.JobId != JobId)
+        {
+            throw new GridException($"Job {spec.JobId} was sent to the grain of job {JobId}.");
+        }
+
+        if (spec.Fetch is not null)
+        {
+            throw new GridException("Fetch and upload jobs cannot be detached; only kernel jobs are stored.");
+        }
+
+        // The same checks a live job passes, made before anything is stored: a job that could never run is refused now, not found out later.
+        JobSpecRules.CheckMap(spec, kernels);
+        await store.CreateAsync(spec, CancellationToken.None);
+    }
+
+    public Task AppendAsync(long startIndex, Immutable<PackedItems> items)
+    {
+        Required();
+        return store.AppendInputsAsync(JobId, startIndex, items.Value, CancellationToken.None);
+    }
+
+    public Task<StoredJob> SealAsync(long total)
+    {
+        Required();
+        return store.SealAsync(JobId, total, CancellationToken.None);
+    }
+
+    public Task<StoredJob?> GetAsync()
+    {
+        Required();
+        return store.GetAsync(JobId, CancellationToken.None);
+    }
+
+    public async IAsyncEnumerable<StoredResultBatch> ReadResultsAsync(bool failedOnly, long position)
+    {
+        var cancellationToken = CancellationToken.None;
+        Required();
+        var job = await store.GetAsync(JobId, cancellationToken) ?? throw JobStore.NoSuchJob(JobId);
+        var cursor = position;
+        var quietSince = DateTimeOffset.UtcNow;
+        while (true)
+        {
+            var (batch, last) = await store.ReadResultsAsync(JobId, cursor, ReadBatch, failedOnly, cancellationToken);
+            if (batch.Count > 0 || last > cursor)
+            {
+                cursor = last;
+                job = await store.GetAsync(JobId, cancellationToken) ?? throw JobStore.NoSuchJob(JobId);
+                yield return batch with { Job = job, Position = cursor };
+                quietSince = DateTimeOffset.UtcNow;
+                continue;
+            }
+
+            if (job.State.IsFinished())
+            {
+                // Its owner stores every result before it ends the job, so once it has ended and nothing more came, the stream is whole.
+                yield break;
+            }
+
+            if (DateTimeOffset.UtcNow - quietSince >= HeartbeatInterval)
+            {
+                yield return batch with { Job = job, Position = cursor };
+                quietSince = DateTimeOffset.UtcNow;
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+            job = await store.GetAsync(JobId, cancellationToken) ?? throw JobStore.NoSuchJob(JobId);
+        }
+    }
+
+    public async Task<JobSummary> GetSummaryAsync()
+    {
+        Required();
+        var job = await store.GetAsync(JobId, CancellationToken.None) ?? throw JobStore.NoSuchJob(JobId);
+        var usage = await store.WorkerUsageAsync(JobId, CancellationToken.None);
+        var (retries, timeoutRetries, crashRetries, wall) = await store.RunFactsAsync(JobId, CancellationToken.None);
+        return new JobSummary(JobId, job.Kernel, StoredJobStates.OutcomeOf(job.State), job.Total, job.Succeeded, job.Failed, job.TimedOut, job.Cancelled, wall, usage)
+        {
+            Error = job.Error,
+            Retries = retries,
+            TimeoutRetries = timeoutRetries,
+            CrashRetries = crashRetries,
+        };
+    }
+
+    public async Task<StoredJob> CancelAsync(string reason)
+    {
+        Required();
+        reason = string.IsNullOrWhiteSpace(reason) ? "The job was cancelled." : reason;
+        return await store.CancelAsync(JobId, reason, CancellationToken.None) ?? throw JobStore.NoSuchJob(JobId);
+    }
+
+    public Task ForgetAsync()
+    {
+        Required();
+        return store.ForgetAsync(JobId, CancellationToken.None);
+    }
+
+    private void Required()
+    {
+        if (!store.IsConfigured)
+        {
+            throw JobStore.NoStore();
+        }
+    }
+}
+
+/// <summary>Lists the cluster's stored jobs from the job store; a stateless worker, so each silo answers from its own activations.</summary>
+[StatelessWorker]
+internal sealed class StoredJobsGrain(JobStore store) : Grain, IStoredJobsGrain
+{
+    /// <summary>The most jobs one list may hold.</summary>
+    public const int MaxLimit = 10_000;
+
+    public Task<StoredJob[]> ListAsync(int limit)
+    {
+        if (!store.IsConfigured)
+        {
+            throw JobStore.NoStore();
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"A list of jobs holds 1 to {MaxLimit} jobs; got {limit}.");
+        }
+
+        return store.ListAsync(limit, CancellationToken.None);
+    }
+}
