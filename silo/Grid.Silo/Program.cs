@@ -2,6 +2,7 @@ using Grid;
 using Grid.Client.Cluster;
 using Grid.Hosting.Cluster;
 using Grid.Dashboard.Hosting;
+using Grid.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,6 +39,9 @@ try
         var redis = RedisConnection.Parse(cluster.Connection, cluster.TlsCaFile, cluster.ConnectTimeout);
         await RedisConnection.CheckAsync(redis, cluster.Connection, CancellationToken.None);
     }
+
+    // With Grid:Jobs:Store set, the silo keeps detached jobs there: check the store once first, for the same reason.
+    await JobStoreCheck.CheckAsync(builder.Configuration, CancellationToken.None);
 
     using var host = builder.Build();
     await host.RunAsync();

@@ -74,6 +74,41 @@ internal static class JobStoreSchema
     /// <summary>Gets the newest schema version this silo knows.</summary>
     public static int Version => Migrations.Length;
 
+    /// <summary>Checks, without changing anything, that the store can be reached with its credentials and that its schema is not newer than this silo knows; throws a <see cref="GridException"/> or an <see cref="InvalidOperationException"/> with one line saying which.</summary>
+    public static async Task CheckAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var where = Describe(connectionString);
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var read = new NpgsqlCommand("SELECT CASE WHEN to_regclass('grid_schema') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM grid_schema) END", connection);
+            var found = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            if (found > Version)
+            {
+                throw Newer(found);
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            throw new GridException($"The job store ({StoredJobOptions.SectionName}:Store, {where}) refused the credentials: {exception.MessageText}.", exception);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw new GridException($"The job store ({StoredJobOptions.SectionName}:Store, {where}) cannot be reached: {(exception.InnerException ?? exception).Message}", exception);
+        }
+    }
+
+    // The server and database a connection string names, without its password.
+    private static string Describe(string connectionString)
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"Host={parsed.Host};Port={parsed.Port};Database={parsed.Database};Username={parsed.Username}";
+    }
+
+    private static InvalidOperationException Newer(int found) => new(
+        $"{StoredJobOptions.SectionName}:Store holds a job store of schema version {found}, newer than version {Version}, the newest this silo knows: run a silo of the newer Grid, or give this one a store of its own.");
+
     /// <summary>Brings the store's schema up to <see cref="Version"/>; throws an <see cref="InvalidOperationException"/> naming both versions when the store's is newer.</summary>
     public static async Task MigrateAsync(NpgsqlDataSource store, CancellationToken cancellationToken)
     {
@@ -87,8 +122,7 @@ internal static class JobStoreSchema
             var found = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int version ? version : 0;
             if (found > Version)
             {
-                throw new InvalidOperationException(
-                    $"{StoredJobOptions.SectionName}:Store holds a job store of schema version {found}, newer than version {Version}, the newest this silo knows: run a silo of the newer Grid, or give this one a store of its own.");
+                throw Newer(found);
             }
 
             for (var next = found + 1; next <= Version; next++)

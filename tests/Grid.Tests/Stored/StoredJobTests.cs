@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Grid.Tests.Stored;
 
 /// <summary>Detached jobs on an in-process silo with a real PostgreSQL job store: submitted, run without their client, read back with each index once, cancelled, forgotten, and failed with the store's reason when it refuses writes.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(RedisCollection.Name)]
 [Trait("Category", "Cluster")]
 public sealed class StoredJobTests(PostgresFixture postgres) : IAsyncLifetime
 {

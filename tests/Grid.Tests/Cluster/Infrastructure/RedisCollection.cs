@@ -1,8 +1,8 @@
 namespace Grid.Tests.Cluster;
 
-/// <summary>Every test that talks to the test Redis: they run one at a time, since one of them restarts the server under the others.</summary>
+/// <summary>Every test that talks to the test run's servers, Redis and PostgreSQL: they run one at a time, since some of them restart a server under the others.</summary>
 [CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisFixture>
+public sealed class RedisCollection : ICollectionFixture<RedisFixture>, ICollectionFixture<Stored.PostgresFixture>
 {
     /// <summary>The collection's name, for <c>[Collection(RedisCollection.Name)]</c>.</summary>
     public const string Name = "Redis";

@@ -48,8 +48,3 @@ public sealed class PostgresFixture : IAsyncLifetime
     public Task RestartAsync() => throw new NotSupportedException();
 }
 
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "PostgreSQL";
-}

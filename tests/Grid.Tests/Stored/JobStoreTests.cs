@@ -1,0 +1,133 @@
+using Grid.Jobs;
+using Grid.Stored;
+using Grid.Tests.Cluster;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Grid.Tests.Stored;
+
+/// <summary>The job store on a real PostgreSQL: its schema is versioned, a job is taken by one silo at a time even when silos race for it, and a silo that lost its lease stores nothing more.</summary>
+[Collection(RedisCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private string _database = string.Empty;
+
+    public async Task InitializeAsync() => _database = await postgres.CreateDatabaseAsync();
+
+    public Task DisposeAsync() => postgres.DropDatabaseAsync(_database);
+
+    private JobStore NewStore(TimeSpan? lease = null)
+        => new(Options.Create(new StoredJobOptions { Store = _database, Lease = lease ?? TimeSpan.FromSeconds(10) }));
+
+    private static async Task<Guid> SubmitAsync(JobStore store, int items)
+    {
+        var spec = new JobSpec(Guid.NewGuid(), "twice", typeof(long), typeof(long));
+        await store.CreateAsync(spec, CancellationToken.None);
+        await store.AppendInputsAsync(spec.JobId, 0, PackedItems.Pack(Enumerable.Range(0, items).Select(i => (long)i).ToList()), CancellationToken.None);
+        await store.SealAsync(spec.JobId, items, CancellationToken.None);
+        return spec.JobId;
+    }
+
+    [Fact]
+    public async Task MigrateAsync_TwiceAndFromTwoSilosAtOnce_LeavesOneSchemaOfTheNewestVersion()
+    {
+        await using var first = NewStore();
+        await using var second = NewStore();
+
+        await Task.WhenAll(first.MigrateAsync(CancellationToken.None), second.MigrateAsync(CancellationToken.None));
+        await first.MigrateAsync(CancellationToken.None);
+
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*), max(version) FROM grid_schema", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((1L, JobStoreSchema.Version), (reader.GetInt64(0), reader.GetInt32(1)));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_StoreOfANewerSchema_RefusesNamingBothVersions()
+    {
+        await using var store = NewStore();
+        await store.MigrateAsync(CancellationToken.None);
+        await postgres.ExecuteAsAdminAsync(_database, $"UPDATE grid_schema SET version = {JobStoreSchema.Version + 5}");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => store.MigrateAsync(CancellationToken.None));
+        var checkRefused = await Assert.ThrowsAsync<InvalidOperationException>(() => JobStoreSchema.CheckAsync(_database, CancellationToken.None));
+
+        Assert.Equal(
+            $"Grid:Jobs:Store holds a job store of schema version {JobStoreSchema.Version + 5}, newer than version {JobStoreSchema.Version}, the newest this silo knows: run a silo of the newer Grid, or give this one a store of its own.",
+            refused.Message);
+        Assert.Equal(refused.Message, checkRefused.Message);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_TwoSilosRaceForEachOfTwentyJobs_EachJobIsTakenByOne()
+    {
+        await using var a = NewStore();
+        await using var b = NewStore();
+        await a.MigrateAsync(CancellationToken.None);
+        var jobs = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+        {
+            jobs.Add(await SubmitAsync(a, 3));
+        }
+
+        var taken = new List<ClaimedJob>();
+        for (var round = 0; round < 20; round++)
+        {
+            // Each asks for one job at the same moment: the row lock hands each job to one of them.
+            var claims = await Task.WhenAll(
+                a.ClaimAsync("silo-a", "a", 1, [], [], CancellationToken.None),
+                b.ClaimAsync("silo-b", "b", 1, [], [], CancellationToken.None));
+            taken.AddRange(claims.SelectMany(c => c));
+        }
+
+        Assert.Equal(jobs.Order(), taken.Select(c => c.JobId).Order());
+        Assert.All(taken, c => Assert.Equal(1, c.Epoch));
+    }
+
+    [Fact]
+    public async Task WriteResultsAsync_AfterAnotherSiloTookTheJobOver_StoresNothing()
+    {
+        await using var a = NewStore(lease: TimeSpan.FromSeconds(2));
+        await using var b = NewStore(lease: TimeSpan.FromSeconds(2));
+        await a.MigrateAsync(CancellationToken.None);
+        var job = await SubmitAsync(a, 3);
+        var first = Assert.Single(await a.ClaimAsync("silo-a", "a", 1, [], [], CancellationToken.None));
+
+        // Silo a stops renewing (hung, cut off): its lease passes, and b takes the job over at the next epoch.
+        await postgres.ExecuteAsAdminAsync(_database, $"UPDATE grid_jobs SET lease_until = now() - interval '1 second' WHERE id = '{job}'");
+        var second = Assert.Single(await b.ClaimAsync("silo-b", "b", 1, [], [], CancellationToken.None));
+        Assert.Equal((job, 2), (second.JobId, second.Epoch));
+
+        var late = new StoredResults();
+        late.Add(new ChunkResult(job, 0, 0, new long[] { 0 }, null, [TimeSpan.Zero], "a/worker-1", TimeSpan.Zero), i => i);
+        var stored = await a.WriteResultsAsync(job, "silo-a", first.Epoch, late, CancellationToken.None);
+        var renewed = await a.RenewAsync("silo-a", new Dictionary<Guid, int> { [job] = first.Epoch }, CancellationToken.None);
+
+        Assert.False(stored);
+        Assert.Empty(renewed);
+        Assert.Empty(await a.StoredIndicesAsync(job, 0, 3, CancellationToken.None));
+        Assert.Equal(0, (await a.GetAsync(job, CancellationToken.None))!.Succeeded);
+    }
+
+    [Fact]
+    public async Task WriteResultsAsync_TheSameResultsTwice_StoresAndCountsThemOnce()
+    {
+        await using var store = NewStore();
+        await store.MigrateAsync(CancellationToken.None);
+        var job = await SubmitAsync(store, 3);
+        var claim = Assert.Single(await store.ClaimAsync("silo-a", "a", 1, [], [], CancellationToken.None));
+        var results = new StoredResults();
+        results.Add(new ChunkResult(job, 0, 0, new long[] { 0, 2 }, null, [TimeSpan.Zero, TimeSpan.Zero], "a/worker-1", TimeSpan.Zero), i => i);
+
+        // The first write's commit went unanswered (a dropped connection, say), so the owner makes it again.
+        Assert.True(await store.WriteResultsAsync(job, "silo-a", claim.Epoch, results, CancellationToken.None));
+        Assert.True(await store.WriteResultsAsync(job, "silo-a", claim.Epoch, results, CancellationToken.None));
+
+        Assert.Equal([0L, 1L], (await store.StoredIndicesAsync(job, 0, 3, CancellationToken.None)).Order());
+        Assert.Equal(2, (await store.GetAsync(job, CancellationToken.None))!.Succeeded);
+    }
+}
