@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: docker-compose validates docker-compose.yml (no Docker engine is needed), Chromium drives
 # the dashboard test, redis-server is the Redis the cluster tests run silos against (Orleans membership; its redis-cli
-# too), openssl makes the password and the certificates of its TLS port.
-packages=(docker-compose chromium redis-server openssl)
+# too), postgresql is the PostgreSQL server (postgresql-15: initdb, pg_ctl, postgres, psql) of the job-store tests,
+# openssl makes the passwords of both and the certificates of Redis's TLS port.
+packages=(docker-compose chromium redis-server postgresql openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -29,6 +30,19 @@ redis_env=$(bash scripts/redis.sh test-env) \
 eval "$redis_env"
 [ -n "${GRID_TEST_REDIS:-}" ] && [ -n "${GRID_TEST_REDIS_TLS:-}" ] && [ -s "${GRID_TEST_REDIS_CA:-}" ] \
   || { echo "scripts/redis.sh test-env did not give the Redis connection strings and CA"; echo "0 passed, 1 failed"; exit 1; }
+
+# The job-store tests need a PostgreSQL server of this run's own on loopback (127.0.0.1:5440 only, never the machine's
+# own PostgreSQL service on 5432): a private cluster made once with initdb in its state folder, where the role grid
+# (owner of the database grid, no superuser) and the superuser grid_admin log in with passwords made once and kept
+# there. scripts/postgres.sh test-env hands the tests their Npgsql connection strings as GRID_TEST_POSTGRES and
+# GRID_TEST_POSTGRES_ADMIN. The tests' PostgreSQL fixture restarts the server through the same script.
+bash scripts/postgres.sh start 60 \
+  || { echo "the PostgreSQL server did not start; the job-store tests cannot run"; echo "0 passed, 1 failed"; exit 1; }
+postgres_env=$(bash scripts/postgres.sh test-env) \
+  || { echo "scripts/postgres.sh test-env failed"; echo "0 passed, 1 failed"; exit 1; }
+eval "$postgres_env"
+[ -n "${GRID_TEST_POSTGRES:-}" ] && [ -n "${GRID_TEST_POSTGRES_ADMIN:-}" ] \
+  || { echo "scripts/postgres.sh test-env did not give the PostgreSQL connection strings"; echo "0 passed, 1 failed"; exit 1; }
 
 command -v dotnet >/dev/null || { echo "the .NET SDK is not on PATH"; echo "0 passed, 1 failed"; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -37,7 +37,7 @@ public sealed partial class GridClient
         var spec = SpecOf<TIn, TOut>(kernel, options ?? new MapOptions());
         await CheckKernelAsync(kernel, typeof(TIn), typeof(TOut), cancellationToken).ConfigureAwait(false);
         var job = _cluster.GetGrain<IStoredJobGrain>(spec.JobId);
-        await job.CreateAsync(spec).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await ThroughAnyGatewayAsync(() => job.CreateAsync(spec), cancellationToken).ConfigureAwait(false);
         long total = 0;
         try
         {
@@ -57,7 +57,7 @@ public sealed partial class GridClient
                 total = await AppendAsync(job, total, batch, cancellationToken).ConfigureAwait(false);
             }
 
-            var sealedJob = await job.SealAsync(total).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var sealedJob = await ThroughAnyGatewayAsync(() => job.SealAsync(total), cancellationToken).ConfigureAwait(false);
             return new DetachedJob(spec.JobId, kernel, sealedJob.Total);
         }
         catch (Exception exception) when (exception is OperationCanceledException || exception is not GridException)
@@ -80,7 +80,7 @@ public sealed partial class GridClient
                 throw new GridException($"Input item {start} is {packed.Data.Length} bytes of JSON, more than the cluster's message limit ({_messageBudget * 8L} bytes) allows one item.");
             }
 
-            await job.AppendAsync(start, new Immutable<PackedItems>(packed)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await ThroughAnyGatewayAsync(() => job.AppendAsync(start, new Immutable<PackedItems>(packed)), cancellationToken).ConfigureAwait(false);
             return start + batch.Count;
         }
 
@@ -111,7 +111,7 @@ public sealed partial class GridClient
         var grain = _cluster.GetGrain<IStoredJobGrain>(jobId);
         try
         {
-            var job = await grain.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false) ?? throw new GridException($"There is no job {jobId} in the cluster's job store.");
+            var job = await ThroughAnyGatewayAsync(grain.GetAsync, cancellationToken).ConfigureAwait(false) ?? throw new GridException($"There is no job {jobId} in the cluster's job store.");
             ThrowIfWrongOutput<TOut>(job);
         }
         catch (Exception exception)
@@ -173,7 +173,7 @@ public sealed partial class GridClient
         JobSummary summary;
         try
         {
-            summary = await grain.GetSummaryAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            summary = await ThroughAnyGatewayAsync(grain.GetSummaryAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -219,7 +219,7 @@ public sealed partial class GridClient
     public async Task<IReadOnlyList<StoredJob>> GetJobsAsync(int limit = 50, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return await _cluster.GetGrain<IStoredJobsGrain>(0).ListAsync(limit).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await ThroughAnyGatewayAsync(() => _cluster.GetGrain<IStoredJobsGrain>(0).ListAsync(limit), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gets a detached job as stored now, or <see langword="null"/> when there is no such job.</summary>
@@ -227,7 +227,7 @@ public sealed partial class GridClient
     public async Task<StoredJob?> GetJobAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return await _cluster.GetGrain<IStoredJobGrain>(jobId).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await ThroughAnyGatewayAsync(_cluster.GetGrain<IStoredJobGrain>(jobId).GetAsync, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cancels a detached job: a queued one ends at once; a running one drops its queued items and signals its running kernels within a second or so.</summary>
@@ -236,7 +236,7 @@ public sealed partial class GridClient
     public async Task<StoredJob> CancelJobAsync(Guid jobId, string? reason = null, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return await _cluster.GetGrain<IStoredJobGrain>(jobId).CancelAsync(reason ?? "The job was cancelled.").WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await ThroughAnyGatewayAsync(() => _cluster.GetGrain<IStoredJobGrain>(jobId).CancelAsync(reason ?? "The job was cancelled."), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes a finished detached job with its inputs and results now, rather than after the silos' retention.</summary>
@@ -244,8 +244,31 @@ public sealed partial class GridClient
     public async Task ForgetJobAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await _cluster.GetGrain<IStoredJobGrain>(jobId).ForgetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await ThroughAnyGatewayAsync(_cluster.GetGrain<IStoredJobGrain>(jobId).ForgetAsync, cancellationToken).ConfigureAwait(false);
     }
+
+    // A stored job's calls hold no state in the silo that serves them, so a call whose silo (or gateway) died is made again through another.
+    private static async Task<T> ThroughAnyGatewayAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (attempt < 10 && IsSiloLoss(exception))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static Task ThroughAnyGatewayAsync(Func<Task> call, CancellationToken cancellationToken)
+        => ThroughAnyGatewayAsync(async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
 
     private static async IAsyncEnumerable<T> AsAsync<T>(IEnumerable<T> items, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -59,8 +59,10 @@ internal sealed class JobStore : IAsyncDisposable
         command.Parameters.Add(new() { Value = spec.InputType.FullName ?? spec.InputType.Name });
         command.Parameters.Add(new() { Value = spec.OutputType.FullName ?? spec.OutputType.Name });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(StoredJobSettings.Of(spec)), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0
+            && await GetAsync(spec.JobId, cancellationToken).ConfigureAwait(false) is not { State: StoredJobState.Submitting, Total: 0 })
         {
+            // (A job just created and still empty is the same call made again after its answer was lost.)
             throw new GridException($"Job {spec.JobId} has already been submitted.");
         }
     }
@@ -79,6 +81,12 @@ internal sealed class JobStore : IAsyncDisposable
             if (await advance.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
                 var job = await GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+                if (job is { State: StoredJobState.Submitting } && job.Total == startIndex + items.Count && await HasBlockAsync(jobId, startIndex, cancellationToken).ConfigureAwait(false))
+                {
+                    // The same block again, sent once more after its answer was lost: it is stored already.
+                    return;
+                }
+
                 throw job switch
                 {
                     null => new GridException($"Job {jobId} does not exist; call CreateAsync first."),
@@ -101,6 +109,14 @@ internal sealed class JobStore : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private async Task<bool> HasBlockAsync(Guid jobId, long firstIndex, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("SELECT 1 FROM grid_inputs WHERE job_id = $1 AND first_index = $2");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = firstIndex });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     /// <summary>Ends a submitting job's input at <paramref name="total"/> items and queues it (a job of no items is completed at once).</summary>
     public async Task<StoredJob> SealAsync(Guid jobId, long total, CancellationToken cancellationToken)
     {
@@ -120,6 +136,12 @@ internal sealed class JobStore : IAsyncDisposable
 
         await reader.DisposeAsync().ConfigureAwait(false);
         var job = await GetAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (job is { State: not StoredJobState.Submitting } && job.Total == total && job.State != StoredJobState.Cancelled && job.State != StoredJobState.Failed)
+        {
+            // Sealed already: the same call made again after its answer was lost.
+            return job;
+        }
+
         throw job switch
         {
             null => new GridException($"Job {jobId} does not exist; call CreateAsync first."),

@@ -82,7 +82,14 @@ internal static class JobStoreSchema
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var read = new NpgsqlCommand("SELECT CASE WHEN to_regclass('grid_schema') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM grid_schema) END", connection);
+            await using var exists = new NpgsqlCommand("SELECT to_regclass('grid_schema') IS NOT NULL", connection);
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                // A new store: the silo creates the schema as it starts.
+                return;
+            }
+
+            await using var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM grid_schema", connection);
             var found = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
             if (found > Version)
             {

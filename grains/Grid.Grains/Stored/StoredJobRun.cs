@@ -171,6 +171,10 @@ internal sealed partial class StoredJobRun
                 }
             }
         }
+        catch (Exception exception) when (_cancelReason is not null && !_leaseLost && exception is OperationCanceledException or OrleansException)
+        {
+            // Cancelled: the map job stopped its stream; what it sent is stored, and the rest is stored as cancelled below.
+        }
         finally
         {
             _results.Writer.TryComplete();
@@ -187,9 +191,10 @@ internal sealed partial class StoredJobRun
             return;
         }
 
-        var summary = await job.GetSummaryAsync().ConfigureAwait(false);
-        var state = StoredJobStates.Of(summary.Outcome);
-        var error = state == StoredJobState.Cancelled ? _cancelReason ?? summary.Error : summary.Error;
+        // A cancelled map job lets go of the results it still queued and of its summary (its reader asked it to stop), so a cancelled
+        // run ends here: every item without a stored result is stored as cancelled.
+        var summary = _cancelReason is null ? await job.GetSummaryAsync().ConfigureAwait(false) : NoRun;
+        var (state, error) = _cancelReason is { } cancelled ? (StoredJobState.Cancelled, cancelled) : (StoredJobStates.Of(summary.Outcome), summary.Error);
         if (await StoreAsync(token => _store.FinishAsync(JobId, _owner, Epoch, state, error, summary, fillNotRun: true, token)).ConfigureAwait(false))
         {
             LogFinished(_logger, JobId, state, error ?? "no error");

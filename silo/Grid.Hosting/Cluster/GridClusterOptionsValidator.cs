@@ -53,6 +53,11 @@ internal static class GridClusterOptionsValidator
             yield return $"{Section}:ProbeTimeout must be between 00:00:00.100 and 00:05:00; got {options.ProbeTimeout}.";
         }
 
+        if (options.HeartbeatPeriod < TimeSpan.FromSeconds(1) || options.HeartbeatPeriod > TimeSpan.FromMinutes(5))
+        {
+            yield return $"{Section}:HeartbeatPeriod must be between 00:00:01 and 00:05:00; got {options.HeartbeatPeriod}.";
+        }
+
         if (options.NumMissedProbesLimit is < 1 or > 100)
         {
             yield return $"{Section}:NumMissedProbesLimit must be between 1 and 100; got {options.NumMissedProbesLimit}.";

@@ -56,6 +56,8 @@ public static class GridClusterSiloBuilderExtensions
             o.ProbeTimeout = options.ProbeTimeout;
             o.NumMissedProbesLimit = options.NumMissedProbesLimit;
             o.NumVotesForDeathDeclaration = options.NumVotesForDeathDeclaration;
+            o.IAmAliveTablePublishTimeout = options.HeartbeatPeriod;
+            o.NumMissedTableIAmAliveLimit = 3;
         });
         builder.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = options.MaxMessageBytes);
         // In a cluster, the dashboard shows the other silos too.
