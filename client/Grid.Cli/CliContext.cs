@@ -1,3 +1,5 @@
+using Grid.Cli.Commands;
+using Grid.Client;
 using Spectre.Console;
 
 namespace Grid.Cli;
@@ -35,6 +37,10 @@ internal sealed class CliContext
 
     /// <summary>Gets the Spectre console over <see cref="Out"/>; it writes no ANSI codes unless <see cref="Interactive"/>.</summary>
     public IAnsiConsole Ansi { get; }
+
+    /// <summary>Gets what connects the commands of detached jobs (<c>--detach</c>, <c>jobs</c>, <c>attach</c>, <c>cancel</c>, <c>forget</c>) to the <c>--cluster</c> instead of its Redis, or <see langword="null"/> (the default) for Redis.</summary>
+    /// <remarks>Tests give the client of an in-process silo. The command disposes the client it gets, so this must give one that owns nothing (<see cref="GridClient.Create"/>).</remarks>
+    public Func<RunSettings, CancellationToken, Task<GridClient>>? ConnectCluster { get; init; }
 
     /// <summary>Writes one line of output; through Spectre when interactive, so that it lands above a live progress bar.</summary>
     public void WriteLine(string line, bool isError = false)

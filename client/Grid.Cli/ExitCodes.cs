@@ -14,13 +14,13 @@ internal static class ExitCodes
     /// <summary>The command line was wrong: unknown command or option, a bad value, a missing file or folder.</summary>
     public const int Usage = 2;
 
-    /// <summary>The user pressed Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    /// <summary>The user pressed Ctrl+C (128 + SIGINT, as shells report it), or the detached job <c>grid attach</c> read was cancelled.</summary>
     public const int Cancelled = 130;
 
     /// <summary>The help text's account of the codes above.</summary>
     public const string HelpText =
         "Exit codes: 0 the job completed and every item succeeded; 1 some items failed or timed out (or the job did); "
-        + "2 usage error (bad command, option or value); 130 cancelled with Ctrl+C.";
+        + "2 usage error (bad command, option or value); 130 cancelled with Ctrl+C (for grid attach, also a job cancelled with grid cancel).";
 
     /// <summary>Gets the exit code of a finished job.</summary>
     public static int For(JobSummary summary)

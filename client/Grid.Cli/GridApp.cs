@@ -13,12 +13,20 @@ internal static class GridApp
         => RunAsync(args, stdout, stderr, interactive: false, cancellationToken);
 
     /// <summary>Runs the app; <paramref name="interactive"/> says whether <paramref name="stdout"/> is a terminal a person watches.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        var context = new CliContext(stdout, stderr, interactive, TimeProvider.System);
+        return RunAsync(args, new CliContext(stdout, stderr, interactive, TimeProvider.System), cancellationToken);
+    }
+
+    /// <summary>Runs the app in <paramref name="context"/>, which says where it writes and, for tests, how it reaches a cluster.</summary>
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var stdout = context.Out;
+        var stderr = context.Error;
         if (args.Length == 0)
         {
             stderr.WriteLine("grid: no command given; try 'grid --help'");
@@ -79,6 +87,8 @@ internal static class GridApp
             "Run Grid's kernels on an embedded silo or a cluster and get every result as it completes.\n\n"
             + "The kernel commands (primes, pi, transform, bench) also take --retries N, --retry-timeouts and --retry-crashes, "
             + "which run failed items again; see 'grid primes --help'. --hard-item-timeout and --max-failures apply to them only.\n\n"
+            + "On a cluster whose silos keep a job store, primes, pi and transform take --detach: the job is stored and runs without this command; "
+            + "'grid jobs' lists such jobs, 'grid attach ID' reads one's results, 'grid cancel ID' cancels it and 'grid forget ID' deletes it.\n\n"
             + ExitCodes.HelpText)
         {
             PrimesCommand.Create(context, global),
@@ -89,6 +99,10 @@ internal static class GridApp
             BenchCommand.Create(context, global),
             KernelsCommand.Create(context, global),
             StatusCommand.Create(context, global),
+            JobsCommand.Create(context, global),
+            AttachCommand.Create(context, global),
+            CancelCommand.Create(context, global),
+            ForgetCommand.Create(context, global),
         };
         global.AddTo(root);
         return root;

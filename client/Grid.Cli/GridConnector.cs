@@ -9,6 +9,17 @@ internal static class GridConnector
     /// <summary>Connects as the settings say; <c>--workers</c> sizes only an embedded silo, since a cluster's silos size themselves.</summary>
     /// <exception cref="UsageException"><c>--workers</c> was given together with a cluster, or a CA file (<c>--cluster-ca</c>) with a cluster not reached over TLS.</exception>
     public static Task<GridClient> ConnectAsync(RunSettings settings, CancellationToken cancellationToken)
+        => ConnectAsync(settings, connectCluster: null, cancellationToken);
+
+    /// <summary>Connects as the settings say, to a cluster through <paramref name="context"/>'s <see cref="CliContext.ConnectCluster"/> when it has one.</summary>
+    /// <exception cref="UsageException">As <see cref="ConnectAsync(RunSettings, CancellationToken)"/> throws it.</exception>
+    public static Task<GridClient> ConnectAsync(CliContext context, RunSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ConnectAsync(settings, context.ConnectCluster, cancellationToken);
+    }
+
+    private static Task<GridClient> ConnectAsync(RunSettings settings, Func<RunSettings, CancellationToken, Task<GridClient>>? connectCluster, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         cancellationToken.ThrowIfCancellationRequested();
@@ -32,7 +43,9 @@ internal static class GridConnector
                 }
             }
 
-            return GridClient.ConnectAsync(cluster, new ClusterClientOptions { Name = settings.ClusterName, TlsCaFile = settings.ClusterCa }, cancellationToken);
+            return connectCluster is not null
+                ? connectCluster(settings, cancellationToken)
+                : GridClient.ConnectAsync(cluster, new ClusterClientOptions { Name = settings.ClusterName, TlsCaFile = settings.ClusterCa }, cancellationToken);
         }
 
         return StartEmbeddedAsync(settings.Workers, cancellationToken);

@@ -26,7 +26,7 @@ internal sealed class GlobalOptions
         });
         ClusterCa.Validators.Add(result =>
         {
-            if (result.GetResult(Cluster) is null && NonEmpty(Environment.GetEnvironmentVariable(ClusterVariable)) is null)
+            if (!HasCluster(result))
             {
                 result.AddError($"--cluster-ca is the CA of a cluster's Redis over TLS: give the cluster too (--cluster host:port,password=...,ssl=true or {ClusterVariable})");
             }
@@ -198,6 +198,13 @@ internal sealed class GlobalOptions
                 }
             }
         });
+    }
+
+    /// <summary>Gets whether the command line names a cluster, with <c>--cluster</c> or <c>GRID_CLUSTER</c>.</summary>
+    public bool HasCluster(SymbolResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.GetResult(Cluster) is not null || NonEmpty(Environment.GetEnvironmentVariable(ClusterVariable)) is not null;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Grid.Cli.Output;
 using Grid.Cli.Parsing;
 using Grid.Kernels;
@@ -26,13 +27,7 @@ internal static class PiCommand
             writer.WriteNumber("samples", sample.Samples);
             writer.WriteEndObject();
         },
-        WriteValue = (writer, estimate) =>
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("hits", estimate.Hits);
-            writer.WriteNumber("samples", estimate.Samples);
-            writer.WriteEndObject();
-        },
+        WriteValue = WriteEstimate,
     };
 
     /// <summary>Creates the command.</summary>
@@ -66,10 +61,17 @@ internal static class PiCommand
         };
         var kernelArguments = new KernelJobArguments();
         kernelArguments.AddTo(command);
+        var detach = new DetachArguments();
+        detach.AddTo(command, global);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var inputs = Split(parseResult.GetValue(samples)!.Value, parseResult.GetValue(chunk) ?? DefaultChunk, parseResult.GetValue(seed) ?? DefaultSeed);
             var settings = kernelArguments.Apply(parseResult, global.Read(parseResult));
+            if (detach.IsDetached(parseResult))
+            {
+                return await DetachArguments.SubmitAsync<PiSample, PiEstimate>(context, settings, BuiltInKernels.MonteCarloPi, inputs.Enumerate(), cancellationToken);
+            }
+
             var output = new JobOutput(context, settings);
             var total = new PiEstimate(0, 0);
             await using var client = await GridConnector.ConnectAsync(settings, cancellationToken);
@@ -87,29 +89,49 @@ internal static class PiCommand
                 },
                 cancellationToken);
 
-            var rate = report.Summary is { WallTime.TotalSeconds: > 0 } summary ? total.Samples / summary.WallTime.TotalSeconds : 0;
-            if (!settings.Json && total.Samples > 0)
-            {
-                context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"estimate: {total.Pi:0.00000000} ({total.Samples} samples in {inputs.Count} items)"));
-                context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error vs Math.PI: {total.Pi - Math.PI:+0.000E+00;-0.000E+00;0}"));
-                context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples/s: {rate:0}"));
-            }
-
-            return output.Finish(report, writer =>
-            {
-                if (total.Samples > 0)
-                {
-                    writer.WriteStartObject("estimate");
-                    writer.WriteNumber("pi", total.Pi);
-                    writer.WriteNumber("error", total.Pi - Math.PI);
-                    writer.WriteNumber("hits", total.Hits);
-                    writer.WriteNumber("samples", total.Samples);
-                    writer.WriteNumber("samplesPerSecond", rate);
-                    writer.WriteEndObject();
-                }
-            });
+            return output.Finish(report, ShowEstimate(context, settings.Json, total, inputs.Count, report));
         });
         return command;
+    }
+
+    /// <summary>Writes a value of the kernel as JSON, as results show it.</summary>
+    internal static void WriteEstimate(Utf8JsonWriter writer, PiEstimate estimate)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(estimate);
+        writer.WriteStartObject();
+        writer.WriteNumber("hits", estimate.Hits);
+        writer.WriteNumber("samples", estimate.Samples);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes the estimate of <paramref name="total"/>, the sum of a job's values, in text output, and returns the writer of its part of the JSON summary; with no samples, nothing.</summary>
+    internal static Action<Utf8JsonWriter> ShowEstimate(CliContext context, bool json, PiEstimate total, long items, JobReport report)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(total);
+        ArgumentNullException.ThrowIfNull(report);
+        var rate = report.Summary is { WallTime.TotalSeconds: > 0 } summary ? total.Samples / summary.WallTime.TotalSeconds : 0;
+        if (!json && total.Samples > 0)
+        {
+            context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"estimate: {total.Pi:0.00000000} ({total.Samples} samples in {items} items)"));
+            context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error vs Math.PI: {total.Pi - Math.PI:+0.000E+00;-0.000E+00;0}"));
+            context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples/s: {rate:0}"));
+        }
+
+        return writer =>
+        {
+            if (total.Samples > 0)
+            {
+                writer.WriteStartObject("estimate");
+                writer.WriteNumber("pi", total.Pi);
+                writer.WriteNumber("error", total.Pi - Math.PI);
+                writer.WriteNumber("hits", total.Hits);
+                writer.WriteNumber("samples", total.Samples);
+                writer.WriteNumber("samplesPerSecond", rate);
+                writer.WriteEndObject();
+            }
+        };
     }
 
     /// <summary>Splits <paramref name="samples"/> into items of <paramref name="chunk"/> samples, the last one smaller, seeded <paramref name="seed"/> + index.</summary>

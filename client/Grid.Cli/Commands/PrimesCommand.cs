@@ -14,7 +14,7 @@ internal static class PrimesCommand
     private static readonly ItemFormat<long, bool> Format = new()
     {
         Label = n => n.ToString(CultureInfo.InvariantCulture),
-        Line = (n, prime) => string.Create(CultureInfo.InvariantCulture, $"{n} {(prime ? "is prime" : "is not prime")}"),
+        Line = (n, prime) => string.Create(CultureInfo.InvariantCulture, $"{n} {Verdict(prime)}"),
         WriteInput = (writer, n) => writer.WriteNumberValue(n),
         WriteValue = (writer, prime) => writer.WriteBooleanValue(prime),
     };
@@ -55,6 +55,8 @@ internal static class PrimesCommand
         };
         var kernelArguments = new KernelJobArguments();
         kernelArguments.AddTo(command);
+        var detach = new DetachArguments();
+        detach.AddTo(command, global);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var inputs = await ReadInputsAsync(
@@ -64,6 +66,11 @@ internal static class PrimesCommand
                 parseResult.GetValue(count),
                 cancellationToken);
             var settings = kernelArguments.Apply(parseResult, global.Read(parseResult));
+            if (detach.IsDetached(parseResult))
+            {
+                return await DetachArguments.SubmitAsync<long, bool>(context, settings, BuiltInKernels.IsPrime, inputs.Enumerate(), cancellationToken);
+            }
+
             var output = new JobOutput(context, settings);
             await using var client = await GridConnector.ConnectAsync(settings, cancellationToken);
             var report = await output.RunAsync(client, BuiltInKernels.IsPrime, inputs, Format, observe: null, cancellationToken);
@@ -71,6 +78,9 @@ internal static class PrimesCommand
         });
         return command;
     }
+
+    /// <summary>Gets the words of a verdict: <c>is prime</c> or <c>is not prime</c>.</summary>
+    internal static string Verdict(bool prime) => prime ? "is prime" : "is not prime";
 
     /// <summary>Gets the numbers to test from exactly one of the three sources, or throws a <see cref="UsageException"/>.</summary>
     internal static async Task<ItemSource<long>> ReadInputsAsync(long[] numbers, string? file, long? from, long? count, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Grid.Cli.Output;
 using Grid.Jobs;
 using Grid.Kernels;
@@ -29,6 +30,8 @@ internal static class TransformCommand
         };
         var kernelArguments = new KernelJobArguments();
         kernelArguments.AddTo(command);
+        var detach = new DetachArguments();
+        detach.AddTo(command, global);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var inDir = parseResult.GetValue(input)!;
@@ -44,16 +47,7 @@ internal static class TransformCommand
                     CultureInfo.InvariantCulture,
                     $"{Relative(inDir, request.InputPath)} -> {Path.Combine(outDir, Path.GetRelativePath(fullOut, result.OutputPath))} ({result.InputBytes} -> {result.OutputBytes} bytes)"),
                 WriteInput = (writer, request) => writer.WriteStringValue(Relative(inDir, request.InputPath)),
-                WriteValue = (writer, result) =>
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("outputPath", result.OutputPath);
-                    writer.WriteString("hashPath", result.HashPath);
-                    writer.WriteNumber("inputBytes", result.InputBytes);
-                    writer.WriteNumber("outputBytes", result.OutputBytes);
-                    writer.WriteString("sha256", result.Sha256);
-                    writer.WriteEndObject();
-                },
+                WriteValue = WriteResult,
             };
 
             if (files.Count == 0)
@@ -61,16 +55,40 @@ internal static class TransformCommand
                 // An empty folder is not a mistake in the command line: a scheduled "transform the drop folder" run
                 // that finds nothing has done its job, so this says so and exits 0 without starting a silo.
                 context.Error.WriteLine($"grid {Name}: no files in '{inDir}'; nothing to do");
+                if (detach.IsDetached(parseResult))
+                {
+                    return ExitCodes.Ok;
+                }
+
                 var empty = new JobSummary(Guid.Empty, BuiltInKernels.FileTransform, JobOutcome.Completed, 0, 0, 0, 0, 0, TimeSpan.Zero, []);
                 return jobOutput.Finish(new JobReport(empty, Cancelled: false, TimedOut: false));
             }
 
             var requests = files.Select(file => new FileTransformRequest(file, Path.Combine(fullOut, Path.GetRelativePath(Path.GetFullPath(inDir), Path.GetDirectoryName(file)!)))).ToList();
+            if (detach.IsDetached(parseResult))
+            {
+                return await DetachArguments.SubmitAsync<FileTransformRequest, FileTransformResult>(context, settings, BuiltInKernels.FileTransform, requests, cancellationToken);
+            }
+
             await using var client = await GridConnector.ConnectAsync(settings, cancellationToken);
             var report = await jobOutput.RunAsync(client, BuiltInKernels.FileTransform, ItemSource<FileTransformRequest>.Of(requests), format, observe: null, cancellationToken);
             return jobOutput.Finish(report);
         });
         return command;
+    }
+
+    /// <summary>Writes a value of the kernel as JSON, as results show it.</summary>
+    internal static void WriteResult(Utf8JsonWriter writer, FileTransformResult result)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
+        writer.WriteStartObject();
+        writer.WriteString("outputPath", result.OutputPath);
+        writer.WriteString("hashPath", result.HashPath);
+        writer.WriteNumber("inputBytes", result.InputBytes);
+        writer.WriteNumber("outputBytes", result.OutputBytes);
+        writer.WriteString("sha256", result.Sha256);
+        writer.WriteEndObject();
     }
 
     /// <summary>Lists the files to transform, sorted, or throws a <see cref="UsageException"/> when the folders do not allow the run.</summary>

@@ -13,8 +13,8 @@ internal sealed class ItemFormat<TIn, TOut>
     /// <summary>Gets the text line of a success, or <see langword="null"/> when successes print no line of their own.</summary>
     public Func<TIn, TOut, string>? Line { get; init; }
 
-    /// <summary>Gets the writer of an input as a JSON value.</summary>
-    public required Action<Utf8JsonWriter, TIn> WriteInput { get; init; }
+    /// <summary>Gets the writer of an input as a JSON value, or <see langword="null"/> when the inputs are not known (<c>grid attach</c>), and results then have no <c>input</c>.</summary>
+    public required Action<Utf8JsonWriter, TIn>? WriteInput { get; init; }
 
     /// <summary>Gets the writer of a kernel's value as a JSON value.</summary>
     public required Action<Utf8JsonWriter, TOut> WriteValue { get; init; }

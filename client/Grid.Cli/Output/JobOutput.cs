@@ -89,11 +89,16 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
                 }
             }
 
-            if (report.TimedOut)
+            if ((report.TimedOut || summary.Outcome == JobOutcome.TimedOut) && settings.JobTimeout is { } limit)
             {
                 context.Error.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"grid: the job passed its time limit of {settings.JobTimeout?.TotalSeconds} s (--timeout); {Items(summary.TimedOut + summary.Cancelled)} did not finish"));
+                    $"grid: the job passed its time limit of {limit.TotalSeconds} s (--timeout); {Items(summary.TimedOut + summary.Cancelled)} did not finish"));
+            }
+            else if (report.TimedOut || summary.Outcome == JobOutcome.TimedOut)
+            {
+                // A detached job read by grid attach: its limit was set when it was submitted.
+                context.Error.WriteLine($"grid: the job passed its time limit; {Items(summary.TimedOut + summary.Cancelled)} did not finish");
             }
             else if (summary.Outcome == JobOutcome.Failed && settings.MaxFailures is { } maxFailures && summary.Failed + summary.TimedOut > maxFailures)
             {
@@ -111,7 +116,10 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
 
         if (report.ExitCode == ExitCodes.Cancelled)
         {
-            context.Error.WriteLine("grid: cancelled");
+            // Cancelled by someone else (grid cancel of a detached job): say why, not that this run was cancelled.
+            context.Error.WriteLine(report.Cancelled || report.Summary is null
+                ? "grid: cancelled"
+                : $"grid: the job was cancelled: {FirstLine(report.Summary.Error ?? "no reason given")}");
         }
 
         return report.ExitCode;
@@ -243,8 +251,12 @@ internal sealed class JobOutput(CliContext context, RunSettings settings)
             {
                 writer.WriteString("type", "result");
                 writer.WriteNumber("index", result.Index);
-                writer.WritePropertyName("input");
-                format.WriteInput(writer, input);
+                if (format.WriteInput is { } writeInput)
+                {
+                    writer.WritePropertyName("input");
+                    writeInput(writer, input);
+                }
+
                 writer.WriteString("status", JsonLines.Name(result.Status));
                 if (result.Error is { } error)
                 {

@@ -1,4 +1,6 @@
 using Grid.Cli;
+using Grid.Cli.Commands;
+using Grid.Client;
 
 namespace Grid.Tests.Cli;
 
@@ -7,11 +9,15 @@ internal static class CliRunner
 {
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
 
-    public static async Task<CliResult> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static Task<CliResult> RunAsync(string[] args, CancellationToken cancellationToken) => RunAsync(args, connectCluster: null, cancellationToken);
+
+    /// <summary>Runs the app with <paramref name="connectCluster"/> standing in for the Redis of a <c>--cluster</c> (see <see cref="CliContext.ConnectCluster"/>).</summary>
+    public static async Task<CliResult> RunAsync(string[] args, Func<RunSettings, CancellationToken, Task<GridClient>>? connectCluster, CancellationToken cancellationToken)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exitCode = await GridApp.RunAsync(args, stdout, stderr, cancellationToken);
+        var context = new CliContext(stdout, stderr, interactive: false, TimeProvider.System) { ConnectCluster = connectCluster };
+        var exitCode = await GridApp.RunAsync(args, context, cancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 }

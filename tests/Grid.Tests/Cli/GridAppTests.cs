@@ -7,7 +7,7 @@ public sealed class GridAppTests
 {
     [Theory]
     [InlineData("", "grid: no command given; try 'grid --help'")]
-    [InlineData("frobnicate", "grid: unknown command 'frobnicate'; commands: primes, pi, transform, fetch, upload, bench, kernels, status")]
+    [InlineData("frobnicate", "grid: unknown command 'frobnicate'; commands: primes, pi, transform, fetch, upload, bench, kernels, status, jobs, attach, cancel, forget")]
     [InlineData("primes --bogus 7", "grid: unknown option '--bogus'")]
     [InlineData("kernels --bogus", "grid: unknown option '--bogus'")]
     [InlineData("kernels extra", "grid: unexpected argument 'extra'")]
