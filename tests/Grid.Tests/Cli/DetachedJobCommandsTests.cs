@@ -12,7 +12,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Cli;
 
 /// <summary>The commands of detached jobs (<c>--detach</c>, <c>jobs</c>, <c>attach</c>, <c>cancel</c>, <c>forget</c>) against an in-process silo with a real PostgreSQL job store, reached through <see cref="CliContext.ConnectCluster"/> in place of the <c>--cluster</c>'s Redis.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(RedisCollection.Name)]
 [Trait("Category", "Cluster")]
 public sealed class DetachedJobCommandsTests(PostgresFixture postgres) : IAsyncLifetime
 {
