@@ -8,11 +8,14 @@ internal sealed class BenchSilos : IAsyncDisposable
     private readonly List<(string Name, Process Process)> _silos = [];
     private readonly string _connection;
     private readonly int _workers;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public BenchSilos(string connection, int workers)
+    /// <summary>Makes a cluster of silos with <paramref name="workers"/> each; <paramref name="settings"/> are further settings, as environment variables (<c>Grid__Jobs__Store</c>).</summary>
+    public BenchSilos(string connection, int workers, IReadOnlyDictionary<string, string>? settings = null)
     {
         _connection = connection;
         _workers = workers;
+        _settings = settings ?? new Dictionary<string, string>();
         ClusterName = $"bench-{Guid.NewGuid():N}"[..14];
     }
 
@@ -58,6 +61,11 @@ internal sealed class BenchSilos : IAsyncDisposable
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        foreach (var (key, value) in _settings)
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("The silo program did not start.");
         var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>

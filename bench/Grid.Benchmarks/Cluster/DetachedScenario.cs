@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Grid.Client;
+using Grid.Stored;
+
+namespace Grid.Benchmarks.Cluster;
+
+/// <summary>Detached jobs on two silo processes meeting on Redis and keeping jobs in PostgreSQL: how long <c>SubmitJobAsync</c> takes to store 100,000 inputs, and a million trivial items end to end, storage included.</summary>
+internal sealed class DetachedScenario : IScenario
+{
+    private static readonly string[] ClusterVariables = ["GRID_CLUSTER", "GRID_TEST_REDIS"];
+
+    /// <inheritdoc />
+    public string Name => "detached";
+
+    /// <inheritdoc />
+    public string Description => "two silo processes on Redis with a PostgreSQL job store: SubmitJobAsync of 100,000 inputs, 1,000,000 trivial items end to end [--items 1000000] [--submit-items 100000] [--workers 2] [--cluster CONNECTION] [--store NPGSQL-CONNECTION]";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
+    {
+        var items = args.GetInt64("items", 1_000_000);
+        var submitItems = args.GetInt64("submit-items", 100_000);
+        var workers = checked((int)args.GetInt64("workers", 2));
+        var broker = NonEmpty(args.GetString("cluster", string.Empty)) ?? ClusterVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
+            ?? throw new ArgumentException("detached: give a Redis connection string with --cluster or GRID_CLUSTER (for the tests' Redis: eval \"$(scripts/redis.sh test-env)\").");
+        var store = NonEmpty(args.GetString("store", string.Empty)) ?? NonEmpty(Environment.GetEnvironmentVariable("GRID_TEST_POSTGRES") ?? string.Empty)
+            ?? throw new ArgumentException("detached: give a PostgreSQL connection string with --store or GRID_TEST_POSTGRES (for the tests' PostgreSQL: eval \"$(scripts/postgres.sh test-env)\").");
+        args.ThrowIfUnknownOptions();
+
+        var results = new List<ResultLine>();
+        await using (var silos = new BenchSilos(broker, workers, new Dictionary<string, string> { ["Grid__Jobs__Store"] = store }))
+        {
+            await silos.StartAsync(cancellationToken).ConfigureAwait(false);
+            await silos.StartAsync(cancellationToken).ConfigureAwait(false);
+            await using var client = await GridClient.ConnectAsync(broker, new ClusterClientOptions { Name = silos.ClusterName }, cancellationToken).ConfigureAwait(false);
+            Measure.Header($"detached: 2 silo processes with {workers} workers each on Redis, job store in PostgreSQL, client in this process", workers);
+
+            // A warm-up job, so that both silos and the client have compiled everything.
+            await RunToEndAsync(client, 20_000, cancellationToken).ConfigureAwait(false);
+
+            var submitted = Stopwatch.GetTimestamp();
+            var job = await client.SubmitJobAsync<long, long>(ClusterNoOpKernel.Name, Inputs(submitItems), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var submit = Stopwatch.GetElapsedTime(submitted);
+            Measure.Line("SubmitJobAsync", $"{submitItems:N0} inputs stored in {Measure.Seconds(submit)}");
+            results.Add(Measure.Report("detached.submit", submit.TotalSeconds, "s", "<2", $"SubmitJobAsync of {submitItems:N0} inputs returns"));
+            await WaitForEndAsync(client, job.Id, cancellationToken).ConfigureAwait(false);
+            await client.ForgetJobAsync(job.Id, cancellationToken).ConfigureAwait(false);
+
+            var cpu = CpuSample.Take();
+            var (ended, elapsed) = await Measure.TimeAsync(() => RunToEndAsync(client, items, cancellationToken)).ConfigureAwait(false);
+            var perSecond = items / elapsed.TotalSeconds;
+            Measure.Line("end to end", $"{items:N0} trivial items submitted, run and stored in {Measure.Seconds(elapsed)}: {perSecond:N0} items/s ({ended.State}, {ended.Succeeded:N0} succeeded)");
+            Measure.Line("CPU while measuring", CpuSample.Describe(CpuSample.CoresSince(cpu)));
+
+            // Read back, untimed: every index once, each value right.
+            var wrong = await CheckAsync(client, ended.JobId, items, cancellationToken).ConfigureAwait(false);
+            Measure.Line("read back", $"{wrong} wrong, missing or duplicated results");
+            await client.ForgetJobAsync(ended.JobId, cancellationToken).ConfigureAwait(false);
+            results.Add(wrong == 0 && ended.Succeeded == items
+                ? Measure.Report("detached.items-per-second", perSecond, "items/s", ">=250000", "a detached job of trivial items end to end, storage included")
+                : Measure.Report("detached.wrong-results", wrong + (items - ended.Succeeded), "items", "=0", "wrong, missing or duplicated stored results"));
+        }
+
+        Measure.PrintResults(results);
+        return results.All(r => r.Passed != false) ? 0 : 1;
+    }
+
+    private static async Task<StoredJob> RunToEndAsync(GridClient client, long items, CancellationToken cancellationToken)
+    {
+        var job = await client.SubmitJobAsync<long, long>(ClusterNoOpKernel.Name, Inputs(items), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await WaitForEndAsync(client, job.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<StoredJob> WaitForEndAsync(GridClient client, Guid jobId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var job = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Job {jobId} is gone.");
+            if (job.State.IsFinished())
+            {
+                return job;
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<long> CheckAsync(GridClient client, Guid jobId, long items, CancellationToken cancellationToken)
+    {
+        var seen = new bool[items];
+        long wrong = 0, count = 0;
+        await foreach (var result in client.AttachAsync<long>(jobId).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (!result.IsSuccess || result.Value != result.Index + 1 || seen[result.Index])
+            {
+                wrong++;
+            }
+
+            seen[result.Index] = true;
+            count++;
+        }
+
+        return wrong + (items - count);
+    }
+
+    private static IEnumerable<long> Inputs(long count)
+    {
+        for (long i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+    }
+
+    private static string? NonEmpty(string value) => value.Length == 0 ? null : value;
+}
