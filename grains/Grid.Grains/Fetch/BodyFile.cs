@@ -21,8 +21,9 @@ internal sealed class BodyFile : IAsyncDisposable
     {
         var finalPath = Path.Combine(folder, name);
 
-        // The name is made of safe characters only; this check keeps that promise even if the naming ever changes.
-        if (!string.Equals(Path.GetDirectoryName(Path.GetFullPath(finalPath)), Path.TrimEndingDirectorySeparator(folder), StringComparison.Ordinal))
+        // The name is made of safe characters only; this check keeps that promise even if the naming ever changes. A NUL is refused
+        // first: no file name holds one, and Path.GetFullPath would throw instead of the item failing.
+        if (name.Contains('\0', StringComparison.Ordinal) || !string.Equals(Path.GetDirectoryName(Path.GetFullPath(finalPath)), Path.TrimEndingDirectorySeparator(folder), StringComparison.Ordinal))
         {
             throw new FetchFailure(FetchReasons.SaveFailed, $"The file name '{name}' would leave the save folder.", transient: false);
         }

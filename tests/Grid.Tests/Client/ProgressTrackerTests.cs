@@ -39,6 +39,7 @@ public sealed class ProgressTrackerTests(GridClusterFixture cluster)
 
         await Client.Map<long, long>(TwiceKernel.Name, Numbers(count), options).ReadAllAsync();
 
+        Assert.NotEmpty(progress.Reports);
         Assert.All(progress.Reports, r => Assert.True(r.Completed <= r.Read, $"A report says {r.Completed} items completed but only {r.Read} read."));
     }
 

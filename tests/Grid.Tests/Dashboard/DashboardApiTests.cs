@@ -5,6 +5,7 @@ using Grid.Tests.TestKernels;
 
 namespace Grid.Tests.Dashboard;
 
+/// <summary>The dashboard's read-only JSON API answers what the silo's monitors hold, within their documented bounds, and refuses what it does not serve.</summary>
 [Collection(DashboardCollection.Name)]
 [Trait("Category", "Fast")]
 public sealed class DashboardApiTests(DashboardClusterFixture cluster)
@@ -86,13 +87,88 @@ public sealed class DashboardApiTests(DashboardClusterFixture cluster)
     }
 
     [Theory]
-    [InlineData("seconds=abc")]
-    [InlineData("seconds=-1")]
-    public async Task GetThroughput_BadSeconds_Returns400(string query)
+    [InlineData("", 300)]
+    [InlineData("?seconds=0", 1)]
+    [InlineData("?seconds=1", 1)]
+    [InlineData("?seconds=007", 7)]
+    [InlineData("?seconds=300", 300)]
+    [InlineData("?seconds=301", 300)]
+    [InlineData("?seconds=2147483647", 300)]
+    public async Task GetThroughput_WholeSeconds_GivesOnePointPerSecondFromOneTo300EndingNow(string query, int points)
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var throughput = await GetJsonAsync("/api/throughput" + query);
+        var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        var seconds = throughput.RootElement.EnumerateArray().Select(p => p.GetProperty("time").GetInt64() / 1000).ToList();
+        Assert.Equal(points, seconds.Count);
+        Assert.InRange(seconds[^1], before, after);
+        Assert.Equal(Enumerable.Range(0, points).Select(i => seconds[0] + i), seconds);
+    }
+
+    [Theory]
+    [InlineData("seconds=abc", "abc")]
+    [InlineData("seconds=-1", "-1")]
+    [InlineData("seconds=-300", "-300")]
+    [InlineData("seconds=", "")]
+    [InlineData("seconds=%2B5", "+5")]
+    [InlineData("seconds=%205", " 5")]
+    [InlineData("seconds=5.0", "5.0")]
+    [InlineData("seconds=1e2", "1e2")]
+    [InlineData("seconds=0x10", "0x10")]
+    [InlineData("seconds=2147483648", "2147483648")]
+    [InlineData("seconds=99999999999999999999", "99999999999999999999")]
+    [InlineData("seconds=5&seconds=6", "5,6")]
+    [InlineData("seconds=%D9%A3", "\u0663")]
+    public async Task GetThroughput_SecondsNotAWholeNumber_Returns400NamingTheRangeAndTheValue(string query, string value)
     {
         using var response = await cluster.Http.GetAsync(new Uri($"/api/throughput?{query}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal($"seconds must be a whole number from 1 to 300; got '{value}'.", body.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task GetJobs_OneMoreFinishedJobThanKept_ListsTheLast50AndNoLongerKnowsTheFirst()
+    {
+        var jobs = new List<Guid>();
+        for (var i = 0; i <= Grid.Monitoring.JobMonitor.MaxFinishedJobs; i++)
+        {
+            var job = cluster.Client.Map<long, bool>("is-prime", [7]);
+            Assert.Single(await job.ReadAllAsync());
+            jobs.Add((await job.Summary.WaitAsync(TestLimits.Hang)).JobId);
+        }
+
+        using var listed = await GetJsonAsync("/api/jobs");
+        using var first = await cluster.Http.GetAsync(new Uri($"/api/jobs/{jobs[0]}", UriKind.Relative));
+
+        // The tests of this silo run one at a time, so the finished jobs it keeps are this test's last 50.
+        var finished = listed.RootElement.EnumerateArray().Where(j => j.GetProperty("outcome").ValueKind != JsonValueKind.Null).Select(j => j.GetProperty("jobId").GetGuid());
+        Assert.Equal(jobs.Skip(1).Order(), finished.Order());
+        Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
+        using var body = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
+        Assert.Equal($"This silo knows no job {jobs[0]}: it keeps running jobs and the last 50 finished ones.", body.RootElement.GetProperty("error").GetString());
+        (await GetJsonAsync($"/api/jobs/{jobs[1]}")).Dispose();
+    }
+
+    [Fact]
+    public async Task GetErrors_MoreFailedItemsThanKept_ListsExactlyTheLast100()
+    {
+        var inputs = Enumerable.Range(0, 150).Select(i => (2L * i) + 1).ToArray();
+        var job = cluster.Client.Map<long, long>(OddFailsKernel.Name, inputs);
+        Assert.All(await job.ReadAllAsync(), r => Assert.False(r.IsSuccess));
+        await job.Summary.WaitAsync(TestLimits.Hang);
+
+        using var errors = await GetJsonAsync("/api/errors");
+
+        var listed = errors.RootElement.EnumerateArray().ToList();
+        Assert.Equal(100, listed.Count);
+        Assert.All(listed, e => Assert.Equal(job.Id, e.GetProperty("jobId").GetGuid()));
+        Assert.Equal(100, listed.Select(e => e.GetProperty("index").GetInt64()).Distinct().Count());
+        Assert.All(listed, e => Assert.Equal(OddFailsKernel.MessageFor(inputs[e.GetProperty("index").GetInt64()]), e.GetProperty("message").GetString()));
+        var times = listed.Select(e => e.GetProperty("at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.OrderDescending(), times);
     }
 
     [Fact]

@@ -1,10 +1,13 @@
 using Grid.Client;
 using Grid.Fetch;
 using Grid.Jobs;
+using Grid.TestingHost;
 using Grid.Tests.TestKernels;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Tests.Fetch;
 
+/// <summary>What a fetch job's results say and do against a misbehaving server: status, reason and attempts per request, retries, redirects, caps, limits, cancellation and saved bodies.</summary>
 [Collection(FetchCollection.Name)]
 [Trait("Category", "Fast")]
 public sealed class FetchGrainTests(FetchFixture fixture)
@@ -68,15 +71,23 @@ public sealed class FetchGrainTests(FetchFixture fixture)
     }
 
     [Fact]
-    public async Task Fetch_TooManyRequests_RetriesWithTheCappedRetryAfter()
+    public async Task Fetch_TooManyRequests_RetriesAfterTheRetryAfterCappedAtMaxRetryDelay()
     {
+        // The server asks for Retry-After: 1 (a second); the job caps every wait at MaxRetryDelay (20 ms). The silo's request runner
+        // runs on a clock that records each wait its retry pipeline asks for, so the cap is read from what was computed, not timed.
+        var clock = new RetryWaitRecorder();
+        await using var cluster = await TestCluster.StartAsync(silo => silo.Services.AddSingleton(
+            services => new RequestRunner(services.GetRequiredService<FetchHttp>(), services.GetRequiredService<FetchPolicy>(), clock)));
         var path = $"/retry-after?id={Id()}";
+        var options = FetchFixture.Quick(new FetchOptions { MaxRetries = 1 });
 
-        var result = await FetchOneAsync(Server.Url(path), new FetchOptions { MaxRetries = 1 });
+        var result = Assert.Single(await cluster.Client.Fetch([Server.Url(path)], options).ReadAllAsync()).Value!;
 
         Assert.Equal("http-429", result.Reason);
         Assert.Equal(2, result.Attempts);
         Assert.Equal(2, Server.AttemptsOf(path));
+        Assert.Equal([options.MaxRetryDelay], clock.Waits);
+        Assert.True(options.MaxRetryDelay < TimeSpan.FromSeconds(1), "The cap must be below the server's Retry-After for the test to show it.");
     }
 
     [Fact]
@@ -124,6 +135,7 @@ public sealed class FetchGrainTests(FetchFixture fixture)
 
         Assert.Equal(FetchReasons.BodyTooLarge, result.Reason);
         Assert.Contains("over 1000 bytes", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(1, result.Attempts);
         Assert.Equal(1, Server.AttemptsOf(path));
         Assert.Null(result.Body);
     }
@@ -195,7 +207,9 @@ public sealed class FetchGrainTests(FetchFixture fixture)
         var result = await FetchOneAsync("http://no-such-host.invalid/", new FetchOptions { MaxRetries = 2 });
 
         Assert.Equal(FetchReasons.UnknownHost, result.Reason);
+        Assert.Equal(1, result.Attempts);
         Assert.Contains("no-such-host.invalid", result.Error!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("attempts", result.Error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -342,6 +356,45 @@ public sealed class FetchGrainTests(FetchFixture fixture)
             Assert.Equal(new string('g', 7), await File.ReadAllTextAsync(results.Single(r => r.Index == 0).Value!.SavedPath!));
             Assert.Equal(300, new FileInfo(results.Single(r => r.Index == 1).Value!.SavedPath!).Length);
             Assert.Equal(2, Directory.GetFiles(folder).Length);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Fetch_SaveModeUrlsNamingOtherFoldersOrTheSameFile_SavesEachBodyInsideTheFolderUnderItsOwnName()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"grid-fetch-{Guid.NewGuid():N}");
+        try
+        {
+            // The first two differ only past the 150 characters a name keeps, so their names differ only in the item's index; the
+            // others try to climb out of the folder or name a device.
+            var pad = new string('p', 200);
+            string[] urls =
+            [
+                Server.Url($"/ok?pad={pad}&size=3"), Server.Url($"/ok?pad={pad}&size=4"),
+                Server.Url("/ok?size=5&to=../../../../etc/passwd"), Server.Url("/ok?size=6&to=%2e%2e%2f%2e%2e%2f%00"),
+                Server.Url("/ok/../../../ok?size=7"), Server.Url("/ok?size=8&name=CON"),
+            ];
+
+            var results = await Client.Fetch(urls, FetchFixture.Quick(new FetchOptions { SaveFolder = folder })).ReadAllAsync();
+
+            GridJobReading.AssertEachIndexOnce(results, urls.Length);
+            Assert.All(results, r => Assert.True(r.IsSuccess, r.Error?.Message));
+            var saved = results.OrderBy(r => r.Index).Select(r => r.Value!.SavedPath!).ToList();
+            Assert.All(saved, path => Assert.Equal(folder, Path.GetDirectoryName(Path.GetFullPath(path))));
+            Assert.Equal(urls.Length, saved.Distinct(StringComparer.Ordinal).Count());
+            Assert.Equal(
+                Path.GetFileName(saved[0])[2..],
+                Path.GetFileName(saved[1])[2..]);
+            for (var i = 0; i < urls.Length; i++)
+            {
+                Assert.Equal(new string('g', 3 + i), await File.ReadAllTextAsync(saved[i]));
+            }
+
+            Assert.Equal(urls.Length, Directory.GetFiles(folder).Length);
         }
         finally
         {

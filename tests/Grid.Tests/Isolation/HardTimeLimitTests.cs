@@ -6,7 +6,7 @@ using Grid.Tests.TestKernels;
 
 namespace Grid.Tests.Isolation;
 
-/// <summary>The hard time limit of kernels that run in the silo's process: the worker abandons the call and takes the next item.</summary>
+/// <summary>The hard time limit of kernels that run in the silo's process: items run on their worker's kernel thread, and past the limit the worker abandons the call and takes the next item.</summary>
 [Trait("Category", "Process")]
 public sealed class HardTimeLimitTests
 {
@@ -66,16 +66,34 @@ public sealed class HardTimeLimitTests
     }
 
     [Fact]
-    public async Task Map_ItemsWithinTheHardLimit_RunOnTheKernelThreadAsUsual()
+    public async Task Map_ItemsWithinTheHardLimit_RunOnTheirWorkersOneKernelThread()
     {
         await using var cluster = await TestCluster.StartAsync(silo => silo
-            .AddKernel(TwiceKernel.Name, new TwiceKernel()));
+            .Configure(o => o.MaxLocalWorkers = 2)
+            .AddKernel(ThreadKernel.Name, new ThreadKernel()));
         var inputs = Enumerable.Range(0, 500).Select(i => (long)i).ToArray();
 
-        var results = await cluster.Client.Map<long, long>(TwiceKernel.Name, inputs, new MapOptions { HardItemTimeout = TimeSpan.FromMinutes(1) }).ReadAllAsync();
+        var results = await cluster.Client.Map<long, string>(ThreadKernel.Name, inputs, new MapOptions { HardItemTimeout = TimeSpan.FromMinutes(1) }).ReadAllAsync();
+
+        // Each item ran on the kernel thread of the worker that reports it, not on the worker's own thread or the pool's; and since no
+        // call was abandoned, each worker kept one kernel thread for all of its items.
+        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+        Assert.All(results, r => Assert.StartsWith($"{r.Worker} kernel#", r.GetValueOrThrow(), StringComparison.Ordinal));
+        Assert.All(results.GroupBy(r => r.Worker), worker => Assert.Single(worker.Select(r => r.Value).Distinct()));
+    }
+
+    [Fact]
+    public async Task Map_NoHardLimit_ItemsRunOnTheirWorkersOwnThread()
+    {
+        await using var cluster = await TestCluster.StartAsync(silo => silo
+            .Configure(o => o.MaxLocalWorkers = 2)
+            .AddKernel(ThreadKernel.Name, new ThreadKernel()));
+        var inputs = Enumerable.Range(0, 500).Select(i => (long)i).ToArray();
+
+        var results = await cluster.Client.Map<long, string>(ThreadKernel.Name, inputs).ReadAllAsync();
 
         GridJobReading.AssertEachIndexOnce(results, inputs.Length);
-        Assert.All(results, r => Assert.Equal(inputs[r.Index] * 2, r.GetValueOrThrow()));
+        Assert.All(results, r => Assert.StartsWith($"{r.Worker}#", r.GetValueOrThrow(), StringComparison.Ordinal));
     }
 }
 

@@ -11,7 +11,8 @@ public sealed class IsolationFixture : IAsyncLifetime
     public const int Workers = 2;
 
     /// <summary>How long a kernel that ignores its token may go on after its job ends before its worker process is killed.</summary>
-    public static readonly TimeSpan CancelGrace = TimeSpan.FromMilliseconds(200);
+    /// <remarks>Far longer than a kernel's token callback takes to write a file, so a test can see the process outlive its token before the kill.</remarks>
+    public static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(2);
 
     private TestCluster? _cluster;
 
@@ -32,7 +33,8 @@ public sealed class IsolationFixture : IAsyncLifetime
         .AddKernel<StackOverflowKernel>()
         .AddKernel<MemoryKernel>()
         .AddKernel<PrintingKernel>()
-        .AddKernel<TokenWaitKernel>());
+        .AddKernel<TokenWaitKernel>()
+        .AddKernel<AnnouncedTokenWaitKernel>());
 
     public async Task DisposeAsync()
     {

@@ -23,17 +23,19 @@ public sealed class IsolatedSpinKernel : IKernel<long, long>
     }
 }
 
-/// <summary>Writes the id of its process into the file its input names, then spins for ever without looking at its token.</summary>
+/// <summary>Writes the id of its process into the file its input names, then spins for ever without looking at its token; once the token
+/// is signalled, its process writes its id into that name plus <see cref="TokenSeenSuffix"/> too, and spins on.</summary>
 [Kernel(Name, Isolation = KernelIsolation.Process)]
 public sealed class AnnouncedSpinKernel : IKernel<string, long>
 {
     public const string Name = "iso-spin-announced";
 
+    public const string TokenSeenSuffix = ".token";
+
     public long Execute(string input, CancellationToken cancellationToken)
     {
-        var written = input + ".tmp";
-        File.WriteAllText(written, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        File.Move(written, input);
+        AnnouncedProcess.Write(input);
+        using var seen = cancellationToken.Register(() => AnnouncedProcess.Write(input + TokenSeenSuffix));
         while (true)
         {
             Thread.SpinWait(1000);
@@ -169,6 +171,18 @@ internal sealed class InProcessSpinKernel : IKernel<long, long>
     }
 }
 
+/// <summary>Returns the name and managed id of the thread it runs on, <c>NAME#ID</c>, in the silo's process; <c>pool#ID</c> on a thread-pool thread.</summary>
+internal sealed class ThreadKernel : IKernel<long, string>
+{
+    public const string Name = "inproc-thread";
+
+    public string Execute(long input, CancellationToken cancellationToken)
+    {
+        var thread = Thread.CurrentThread;
+        return $"{(thread.IsThreadPoolThread ? "pool" : thread.Name)}#{thread.ManagedThreadId}";
+    }
+}
+
 /// <summary>Prints to standard output (which in a worker process goes to standard error, never into the protocol), then returns its input.</summary>
 [Kernel(Name, Isolation = KernelIsolation.Process)]
 public sealed class PrintingKernel : IKernel<long, long>
@@ -193,6 +207,26 @@ public sealed class TokenWaitKernel : IKernel<long, int>
     {
         if (input < 0)
         {
+            cancellationToken.WaitHandle.WaitOne();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return Environment.ProcessId;
+    }
+}
+
+/// <summary>Given a file name, writes the id of its process into it, then waits on its token (so only a time limit or a cancellation ends
+/// it); given an empty input, returns its process id.</summary>
+[Kernel(Name, Isolation = KernelIsolation.Process)]
+public sealed class AnnouncedTokenWaitKernel : IKernel<string, int>
+{
+    public const string Name = "iso-wait-announced";
+
+    public int Execute(string input, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(input))
+        {
+            AnnouncedProcess.Write(input);
             cancellationToken.WaitHandle.WaitOne();
             cancellationToken.ThrowIfCancellationRequested();
         }

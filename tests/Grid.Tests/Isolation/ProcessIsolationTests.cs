@@ -38,7 +38,7 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Map_EndsWhileKernelIgnoresItsToken_WorkerProcessKilledAfterTheGrace(bool byTimeLimit)
+    public async Task Map_EndsWhileKernelIgnoresItsToken_WorkerProcessRunsOnPastItsTokenThenIsKilled(bool byTimeLimit)
     {
         var marker = Path.Combine(Path.GetTempPath(), $"grid-spin-{Guid.NewGuid():N}");
         using var cancel = new CancellationTokenSource();
@@ -46,7 +46,7 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
         var job = Client.Map<string, long>(AnnouncedSpinKernel.Name, [marker], options);
 
         var reading = job.ReadAllAsync(cancel.Token);
-        var pid = await ReadAnnouncedPidAsync(marker);
+        var pid = await AnnouncedProcess.ReadAsync(marker);
         if (!byTimeLimit)
         {
             await cancel.CancelAsync();
@@ -54,9 +54,14 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
 
         var ended = await Assert.ThrowsAnyAsync<Exception>(() => reading);
         Assert.True(ended is OperationCanceledException or JobTimeoutException, ended.ToString());
+
+        // The process was not killed when the job ended: it lived to see its kernel's token signalled (and wrote so), and only
+        // then, the kernel spinning on, was it killed and dropped from the silo's worker processes.
+        Assert.Equal(pid, await AnnouncedProcess.ReadAsync(marker + AnnouncedSpinKernel.TokenSeenSuffix));
         AssertExited(pid);
         Assert.DoesNotContain(pid, silo.Processes.LiveProcessIds);
         File.Delete(marker);
+        File.Delete(marker + AnnouncedSpinKernel.TokenSeenSuffix);
     }
 
     [Fact]
@@ -179,27 +184,31 @@ public sealed class ProcessIsolationTests(IsolationFixture silo)
     [Fact]
     public async Task Map_IsolatedKernelPastItsSoftLimit_SeesItsTokenAndKeepsItsProcess()
     {
-        long[] inputs = [-1, 1, 2];
-
-        var results = await Client.Map<long, int>(TokenWaitKernel.Name, inputs, new MapOptions { ItemTimeout = TimeSpan.FromMilliseconds(100), Ordered = true }).ReadAllAsync();
-
-        GridJobReading.AssertEachIndexOnce(results, inputs.Length);
-        Assert.Equal(ItemStatus.TimedOut, results[0].Status);
-        Assert.Equal(typeof(TimeoutException).FullName, results[0].Error!.Type);
-        Assert.Contains("time limit of 100 ms", results[0].Error!.Message, StringComparison.Ordinal);
-        Assert.All(results.Skip(1), r => Assert.Contains(r.GetValueOrThrow(), silo.Processes.LiveProcessIds));
-    }
-
-    // Waits for the kernel to say which process it spins in; the kernel writes the file whole (a rename), once it runs.
-    private static async Task<int> ReadAnnouncedPidAsync(string marker)
-    {
-        using var timeout = new CancellationTokenSource(TestLimits.Hang);
-        while (!File.Exists(marker))
+        var marker = Path.Combine(Path.GetTempPath(), $"grid-wait-{Guid.NewGuid():N}");
+        try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
-        }
+            string[] inputs = [marker, string.Empty, string.Empty];
 
-        return int.Parse(await File.ReadAllTextAsync(marker, timeout.Token), CultureInfo.InvariantCulture);
+            var results = await Client.Map<string, int>(AnnouncedTokenWaitKernel.Name, inputs, new MapOptions { ItemTimeout = TimeSpan.FromMilliseconds(100), Ordered = true }).ReadAllAsync();
+
+            // The first item returns only by seeing its token; its process, which it named before waiting, is still the silo's and runs.
+            GridJobReading.AssertEachIndexOnce(results, inputs.Length);
+            Assert.Equal(ItemStatus.TimedOut, results[0].Status);
+            Assert.Equal(typeof(TimeoutException).FullName, results[0].Error!.Type);
+            Assert.Contains("time limit of 100 ms", results[0].Error!.Message, StringComparison.Ordinal);
+            var waited = await AnnouncedProcess.ReadAsync(marker);
+            Assert.Contains(waited, silo.Processes.LiveProcessIds);
+            using (var process = Process.GetProcessById(waited))
+            {
+                Assert.False(process.HasExited, $"Worker process {waited} exited after its item's soft limit.");
+            }
+
+            Assert.All(results.Skip(1), r => Assert.Contains(r.GetValueOrThrow(), silo.Processes.LiveProcessIds));
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
     }
 
     private static void AssertExited(int pid)

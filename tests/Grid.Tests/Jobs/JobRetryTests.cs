@@ -91,6 +91,7 @@ public sealed class JobRetryTests(RetryClusterFixture cluster) : IClassFixture<R
         var result = Assert.Single(await Client.Map<FlakyItem, int>(FlakyKernel.Name, [item]).ReadAllAsync());
 
         Assert.Equal((ItemStatus.Failed, 1), (result.Status, result.Attempts));
+        Assert.Equal(1, FlakyKernel.AttemptsOf(item.Key));
     }
 
     [Fact]

@@ -9,12 +9,18 @@ namespace Grid.Kernels.BuiltIn;
 /// <remarks>
 /// For input <c>DIR/NAME</c> the kernel writes <c>OUT/NAME.gz</c> and <c>OUT/NAME.sha256</c>, reading the input once
 /// in buffers so files larger than memory work. Each output is written to a temporary file in the output folder and
-/// renamed into place, so a crash or a cancellation never leaves a half-written file under its final name.
+/// renamed into place, so a crash or a cancellation never leaves a half-written file under its final name. An input
+/// whose name leaves no room for <c>.sha256</c> within a file name's 255 bytes fails before anything is written.
 /// </remarks>
 [Kernel(BuiltInKernels.FileTransform)]
 public sealed class FileTransformKernel : IKernel<FileTransformRequest, FileTransformResult>
 {
     private const int BufferSize = 128 * 1024;
+
+    /// <summary>The longest file name most file systems take (ext4, XFS, Btrfs, tmpfs), in bytes.</summary>
+    private const int MaxFileNameBytes = 255;
+
+    private const string HashSuffix = ".sha256";
 
     // The bytes `gzip -n` writes for empty input.
     private static readonly byte[] EmptyGzipMember =
@@ -46,16 +52,24 @@ public sealed class FileTransformKernel : IKernel<FileTransformRequest, FileTran
         }
 
         var fileName = Path.GetFileName(inputPath);
+        if (Encoding.UTF8.GetByteCount(fileName) + HashSuffix.Length > MaxFileNameBytes)
+        {
+            // Checked before anything is written: the hash file's name would be refused by the file system half-way.
+            throw new PathTooLongException(
+                $"{BuiltInKernels.FileTransform} cannot name the outputs of '{inputPath}': '{fileName}{HashSuffix}' would be over the {MaxFileNameBytes} bytes a file name may have.");
+        }
+
         var outputDirectory = Path.GetFullPath(input.OutputDirectory);
         Directory.CreateDirectory(outputDirectory);
         var outputPath = Path.Combine(outputDirectory, fileName + ".gz");
-        var hashPath = Path.Combine(outputDirectory, fileName + ".sha256");
+        var hashPath = Path.Combine(outputDirectory, fileName + HashSuffix);
 
-        // Temporary files sit in the output folder so the final File.Move is a rename on one volume, and carry a
-        // unique suffix so two items writing the same name at once cannot trample each other's partial output.
-        var suffix = "." + Guid.NewGuid().ToString("N") + ".tmp";
-        var outputTemp = outputPath + suffix;
-        var hashTemp = hashPath + suffix;
+        // Temporary files sit in the output folder so the final File.Move is a rename on one volume, and are named by a
+        // unique id alone, so two items writing the same name at once cannot trample each other's partial output, and a
+        // temporary name fits whenever the final ones do.
+        var temp = Path.Combine(outputDirectory, "." + Guid.NewGuid().ToString("N"));
+        var outputTemp = temp + ".gz.tmp";
+        var hashTemp = temp + ".sha256.tmp";
         try
         {
             var (inputBytes, outputBytes, sha256) = Compress(inputPath, outputTemp, cancellationToken);

