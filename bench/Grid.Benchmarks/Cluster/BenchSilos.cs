@@ -76,6 +76,13 @@ internal sealed class BenchSilos : IAsyncDisposable
             }
         };
         process.ErrorDataReceived += (_, e) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (Environment.GetEnvironmentVariable("GRID_BENCH_SILO_LOG") is { Length: > 0 } filter && e.Data?.Contains(filter, StringComparison.Ordinal) == true)
+            {
+                Console.WriteLine($"[{name}] {e.Data}");
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _silos.Add((name, process));

@@ -67,8 +67,12 @@ internal sealed class DetachedScenario : IScenario
 
     private static async Task<StoredJob> RunToEndAsync(GridClient client, long items, CancellationToken cancellationToken)
     {
+        var start = Stopwatch.GetTimestamp();
         var job = await client.SubmitJobAsync<long, long>(ClusterNoOpKernel.Name, Inputs(items), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await WaitForEndAsync(client, job.Id, cancellationToken).ConfigureAwait(false);
+        var stored = Stopwatch.GetElapsedTime(start);
+        var ended = await WaitForEndAsync(client, job.Id, cancellationToken).ConfigureAwait(false);
+        Measure.Line("of which", $"{Measure.Seconds(stored)} storing the inputs, {Measure.Seconds(Stopwatch.GetElapsedTime(start) - stored)} running and storing the results ({items:N0} items)");
+        return ended;
     }
 
     private static async Task<StoredJob> WaitForEndAsync(GridClient client, Guid jobId, CancellationToken cancellationToken)

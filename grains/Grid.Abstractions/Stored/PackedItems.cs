@@ -21,9 +21,6 @@ public sealed record PackedItems(byte[] Data, int[] Ends)
     /// <summary>Gets where item <paramref name="index"/>'s JSON begins.</summary>
     public int StartOf(int index) => index == 0 ? 0 : Ends[index - 1];
 
-    /// <summary>Reads item <paramref name="index"/> as <paramref name="type"/>.</summary>
-    public object? Read(int index, Type type) => JsonSerializer.Deserialize(this[index].Span, type, Json);
-
     /// <summary>Packs <paramref name="items"/>, each written as JSON.</summary>
     public static PackedItems Pack<T>(IReadOnlyList<T> items)
     {

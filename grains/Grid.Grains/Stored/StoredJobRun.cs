@@ -37,6 +37,9 @@ internal sealed partial class StoredJobRun
     private readonly CancellationTokenSource _stop = new();
     private readonly ResiliencePipeline _storeRetries;
     private IMapJobGrain? _job;
+    private long _writeTicks;
+    private long _writes;
+    private long _feedStoreTicks;
     private volatile string? _cancelReason;
     private volatile bool _leaseLost;
 
@@ -195,6 +198,7 @@ internal sealed partial class StoredJobRun
         // run ends here: every item without a stored result is stored as cancelled.
         var summary = _cancelReason is null ? await job.GetSummaryAsync().ConfigureAwait(false) : NoRun;
         var (state, error) = _cancelReason is { } cancelled ? (StoredJobState.Cancelled, cancelled) : (StoredJobStates.Of(summary.Outcome), summary.Error);
+        LogRunTimes(_logger, JobId, _writes, TimeSpan.FromTicks(_writeTicks * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency).TotalSeconds, TimeSpan.FromTicks(_feedStoreTicks * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency).TotalSeconds);
         if (await StoreAsync(token => _store.FinishAsync(JobId, _owner, Epoch, state, error, summary, fillNotRun: true, token)).ConfigureAwait(false))
         {
             LogFinished(_logger, JobId, state, error ?? "no error");
@@ -217,7 +221,9 @@ internal sealed partial class StoredJobRun
                 var stored = _claim.Stored > 0
                     ? await _store.StoredIndicesAsync(JobId, first, first + items.Count, _stop.Token).ConfigureAwait(false)
                     : null;
+                var decodeStart = System.Diagnostics.Stopwatch.GetTimestamp();
                 var (batch, rejected) = Decode(first, items, stored);
+                _feedStoreTicks += System.Diagnostics.Stopwatch.GetTimestamp() - decodeStart;
                 if (rejected.Count > 0)
                 {
                     await _results.Writer.WriteAsync([.. rejected.Rows], _stop.Token).ConfigureAwait(false);
@@ -249,32 +255,26 @@ internal sealed partial class StoredJobRun
     // of that type is that item's failure, stored at once, and never reaches a kernel.
     private (Array Batch, StoredResults Rejected) Decode(long first, PackedItems items, HashSet<long>? stored)
     {
-        var kept = new List<object?>(items.Count);
-        var rejected = new StoredResults();
+        var positions = new List<int>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
-            var index = first + i;
-            if (stored?.Contains(index) == true)
+            if (stored?.Contains(first + i) != true)
             {
-                continue;
+                positions.Add(i);
             }
-
-            try
-            {
-                kept.Add(items.Read(i, _kernel.InputType));
-                _indices.Append(index);
-            }
-            catch (JsonException exception)
-            {
-                rejected.Add(index, new ItemError(ItemStatus.Failed, typeof(JsonException).FullName!, $"Item {index} is not a {_kernel.InputType.FullName} as JSON: {exception.Message}"));
-            }
-
         }
 
-        var batch = Array.CreateInstance(_kernel.InputType, kept.Count);
-        for (var i = 0; i < kept.Count; i++)
+        var rejected = new StoredResults();
+        var batch = ItemJson.Of(_kernel.InputType).Read(items, positions, (position, exception) => rejected.Add(
+            first + position,
+            new ItemError(ItemStatus.Failed, typeof(JsonException).FullName!, $"Item {first + position} is not a {_kernel.InputType.FullName} as JSON: {exception.Message}")));
+        var skipped = rejected.Rows.Select(r => r.Index).ToHashSet();
+        foreach (var position in positions)
         {
-            batch.SetValue(kept[i], i);
+            if (!skipped.Contains(first + position))
+            {
+                _indices.Append(first + position);
+            }
         }
 
         return (batch, rejected);
@@ -294,7 +294,10 @@ internal sealed partial class StoredJobRun
                     batch.AddRows(rows);
                 }
 
+                var writeStart = System.Diagnostics.Stopwatch.GetTimestamp();
                 var held = await StoreAsync(token => _store.WriteResultsAsync(JobId, _owner, Epoch, batch, token)).ConfigureAwait(false);
+                _writeTicks += System.Diagnostics.Stopwatch.GetTimestamp() - writeStart;
+                _writes++;
                 if (!held)
                 {
                     LoseLease();
@@ -365,6 +368,9 @@ internal sealed partial class StoredJobRun
             // The run has ended.
         }
     }
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "Stored job {JobId}: {Writes} writes of results took {WriteSeconds:0.###} s; decoding inputs {DecodeSeconds:0.###} s")]
+    private static partial void LogRunTimes(ILogger logger, Guid jobId, long writes, double writeSeconds, double decodeSeconds);
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Stored job {JobId}: run {Epoch} started as map job {RunId} with {Items} items to run")]
     private static partial void LogRunStarted(ILogger logger, Guid jobId, int epoch, Guid runId, long items);

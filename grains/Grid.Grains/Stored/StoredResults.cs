@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Grid.Jobs;
 
 namespace Grid.Stored;
@@ -36,12 +35,12 @@ internal sealed class StoredResults
     public void Add(ChunkResult result, Func<long, long> indexOf)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var outputType = result.Outputs?.GetType().GetElementType();
+        var json = result.Outputs is { } typed ? ItemJson.Of(typed.GetType().GetElementType()!) : null;
         for (var i = 0; i < result.Count; i++)
         {
             var error = result.Errors?[i];
             var value = error is null && result.Outputs is { } outputs
-                ? JsonSerializer.SerializeToUtf8Bytes(outputs.GetValue(i), outputType!, PackedItems.Json)
+                ? json!.Write(outputs, i)
                 : null;
             _rows.Add(new Row(
                 indexOf(result.StartIndex + i),
