@@ -130,4 +130,45 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal([0L, 1L], (await store.StoredIndicesAsync(job, 0, 3, CancellationToken.None)).Order());
         Assert.Equal(2, (await store.GetAsync(job, CancellationToken.None))!.Succeeded);
     }
+
+    [Fact]
+    public async Task SweepAsync_FinishedJobPastItsRetention_IsDeletedWithItsInputsAndResults()
+    {
+        await using var store = NewStore();
+        await store.MigrateAsync(CancellationToken.None);
+        var old = await SubmitAsync(store, 3);
+        var recent = await SubmitAsync(store, 3);
+        foreach (var job in new[] { old, recent })
+        {
+            Assert.NotNull(await store.CancelAsync(job, "The test ended it.", CancellationToken.None));
+        }
+
+        // One ended eight days ago, past the default retention of seven; the other just now.
+        await postgres.ExecuteAsAdminAsync(_database, $"UPDATE grid_jobs SET finished_at = now() - interval '8 days' WHERE id = '{old}'");
+        var deleted = await store.SweepAsync(CancellationToken.None);
+
+        Assert.Equal(1, deleted);
+        Assert.Null(await store.GetAsync(old, CancellationToken.None));
+        Assert.Equal(0L, await postgres.QueryAsAdminAsync<long>(_database, $"SELECT count(*) FROM grid_inputs WHERE job_id = '{old}'"));
+        Assert.Equal(0L, await postgres.QueryAsAdminAsync<long>(_database, $"SELECT count(*) FROM grid_results WHERE job_id = '{old}'"));
+        Assert.Equal((StoredJobState.Cancelled, 3L), ((await store.GetAsync(recent, CancellationToken.None))!.State, (await store.GetAsync(recent, CancellationToken.None))!.Cancelled));
+    }
+
+    [Fact]
+    public async Task SweepAsync_SubmissionWhoseClientStopped_FailsAndNeverRuns()
+    {
+        await using var store = NewStore();
+        await store.MigrateAsync(CancellationToken.None);
+        var spec = new JobSpec(Guid.NewGuid(), "twice", typeof(long), typeof(long));
+        await store.CreateAsync(spec, CancellationToken.None);
+        await store.AppendInputsAsync(spec.JobId, 0, PackedItems.Pack(new List<long> { 1, 2 }), CancellationToken.None);
+        await postgres.ExecuteAsAdminAsync(_database, $"UPDATE grid_jobs SET touched_at = now() - interval '6 minutes' WHERE id = '{spec.JobId}'");
+
+        await store.SweepAsync(CancellationToken.None);
+
+        var job = await store.GetAsync(spec.JobId, CancellationToken.None);
+        Assert.Equal(StoredJobState.Failed, job!.State);
+        Assert.Contains("stopped storing inputs", job.Error, StringComparison.Ordinal);
+        Assert.Empty(await store.ClaimAsync("silo-a", "a", 1, [], [], CancellationToken.None));
+    }
 }
