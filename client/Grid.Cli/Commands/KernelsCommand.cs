@@ -23,8 +23,8 @@ internal static class KernelsCommand
                     {
                         writer.WriteString("type", "kernel");
                         writer.WriteString("name", kernel.Name);
-                        writer.WriteString("input", kernel.InputType.FullName);
-                        writer.WriteString("output", kernel.OutputType.FullName);
+                        writer.WriteString("input", kernel.InputTypeFullName);
+                        writer.WriteString("output", kernel.OutputTypeFullName);
                     });
                 }
 
@@ -34,7 +34,7 @@ internal static class KernelsCommand
             Tables.Write(
                 context,
                 ["kernel", "input", "output"],
-                kernels.Select(k => (IReadOnlyList<string>)[k.Name, TypeNames.Of(k.InputType), TypeNames.Of(k.OutputType)]).ToList(),
+                kernels.Select(k => (IReadOnlyList<string>)[k.Name, TypeNames.Of(k.InputType, k.InputTypeFullName), TypeNames.Of(k.OutputType, k.OutputTypeFullName)]).ToList(),
                 figures: false);
             return ExitCodes.Ok;
         });

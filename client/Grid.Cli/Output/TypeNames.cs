@@ -3,6 +3,10 @@ namespace Grid.Cli.Output;
 /// <summary>Names types the way a C# reader writes them: <c>long</c>, <c>byte[]</c>, <c>PiSample</c>.</summary>
 internal static class TypeNames
 {
+    /// <summary>Gets the short C# name of <paramref name="type"/>, or the last part of <paramref name="fullName"/> when this process cannot load the type.</summary>
+    public static string Of(Type? type, string fullName)
+        => type is not null ? Of(type) : fullName[(fullName.LastIndexOfAny(['.', '+']) + 1)..];
+
     /// <summary>Gets the short C# name of <paramref name="type"/>.</summary>
     public static string Of(Type type)
     {

@@ -8,7 +8,7 @@ namespace Grid.Kernels;
 /// <typeparam name="TIn">The kernel's input type.</typeparam>
 /// <typeparam name="TOut">The kernel's output type.</typeparam>
 internal sealed class KernelRunner<TIn, TOut>(string name, IKernel<TIn, TOut> kernel, KernelOptions options)
-    : KernelRunner(new KernelInfo(name, typeof(TIn), typeof(TOut)), options)
+    : KernelRunner(KernelInfo.For(name, typeof(TIn), typeof(TOut)), options)
 {
     public override ChunkResult Run(Chunk chunk, KernelWorker worker, CancellationToken cancellationToken)
     {

@@ -140,7 +140,7 @@ internal sealed partial class StoredJobRun
     {
         var settings = _claim.Settings;
         var runId = Guid.NewGuid();
-        var spec = new JobSpec(runId, _claim.Kernel, _kernel.InputType, _kernel.OutputType)
+        var spec = new JobSpec(runId, _claim.Kernel, _kernel.InputType!, _kernel.OutputType!)
         {
             ItemTimeout = settings.ItemTimeout,
             HardItemTimeout = settings.HardItemTimeout,
@@ -265,9 +265,9 @@ internal sealed partial class StoredJobRun
         }
 
         var rejected = new StoredResults();
-        var batch = ItemJson.Of(_kernel.InputType).Read(items, positions, (position, exception) => rejected.Add(
+        var batch = ItemJson.Of(_kernel.InputType!).Read(items, positions, (position, exception) => rejected.Add(
             first + position,
-            new ItemError(ItemStatus.Failed, typeof(JsonException).FullName!, $"Item {first + position} is not a {_kernel.InputType.FullName} as JSON: {exception.Message}")));
+            new ItemError(ItemStatus.Failed, typeof(JsonException).FullName!, $"Item {first + position} is not a {_kernel.InputTypeFullName} as JSON: {exception.Message}")));
         var skipped = rejected.Rows.Select(r => r.Index).ToHashSet();
         foreach (var position in positions)
         {

@@ -1,5 +1,6 @@
 using Grid.Client;
 using Grid.Stored;
+using Grid.Tests.Cli;
 using Grid.Tests.Cluster;
 using Grid.Tests.TestKernels;
 
@@ -65,6 +66,47 @@ public sealed class StoredJobClusterTests(RedisFixture redis, PostgresFixture po
 
         await using var reader = await cluster.ConnectClientAsync();
         await AssertCompleteAsync(reader, job.Id);
+    }
+
+    [Fact]
+    public async Task GridKernels_SilosWithAKernelAssemblyTheCommandLacks_ListsItByTypeName()
+    {
+        // The grid program does not have the test assembly the silos load their kernels from: the catalog names the types.
+        await using var cluster = await StartClusterAsync(1);
+        using var grid = await GridProcess.StartAsync(
+            new Dictionary<string, string> { ["GRID_CLUSTER"] = cluster.ConnectionString },
+            "--cluster-name", cluster.Name, "kernels", "--json");
+
+        var output = await grid.StandardOutput.ReadToEndAsync().WaitAsync(TestLimits.Hang);
+        await grid.WaitForExitAsync().WaitAsync(TestLimits.Hang);
+
+        Assert.True(grid.ExitCode == 0, $"exit {grid.ExitCode}: {output}{await grid.StandardError.ReadToEndAsync()}");
+        var latch = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+            .Single(k => k.GetProperty("name").GetString() == LatchKernel.Name);
+        Assert.Equal((typeof(LatchItem).FullName, typeof(long).FullName), (latch.GetProperty("input").GetString(), latch.GetProperty("output").GetString()));
+    }
+
+    [Fact]
+    public async Task GridDetach_ProcessKilledRightAfterPrintingTheId_JobCompletesWithEveryVerdict()
+    {
+        await using var cluster = await StartClusterAsync(2);
+        using var grid = await GridProcess.StartAsync(
+            new Dictionary<string, string> { ["GRID_CLUSTER"] = cluster.ConnectionString },
+            "--cluster-name", cluster.Name, "primes", "--from", "1", "--count", "3000", "--detach");
+
+        var line = await grid.StandardOutput.ReadLineAsync().WaitAsync(TestLimits.Hang);
+        grid.Kill(entireProcessTree: true);
+        await grid.WaitForExitAsync().WaitAsync(TestLimits.Hang);
+
+        Assert.True(Guid.TryParse(line, out var id), $"grid --detach printed '{line}', not a job id: {await grid.StandardError.ReadToEndAsync()}");
+        await using var client = await cluster.ConnectClientAsync();
+        var attached = client.AttachAsync<bool>(id);
+        var results = await attached.ReadAllAsync();
+        GridJobReading.AssertEachIndexOnce(results, 3000);
+        var numbers = Enumerable.Range(1, 3000).Select(i => (long)i).ToArray();
+        Assert.All(results, r => Assert.Equal(ClusterWorkload.IsPrime(numbers[r.Index]), r.Value));
+        Assert.Equal(Grid.Jobs.JobOutcome.Completed, (await attached.Summary).Outcome);
     }
 
     [Fact]
