@@ -17,8 +17,9 @@ public static class ItemSerialization
     public static bool IsItemType(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
+        // Exceptions are never items: Orleans' own exception codec carries any of them (a library's too) across a call.
         if (type.IsPrimitive || type.IsEnum || type.IsArray || type.IsPointer || type.IsByRef || type.ContainsGenericParameters
-            || type.IsAbstract || type.IsInterface || type == typeof(string) || type == typeof(object))
+            || type.IsAbstract || type.IsInterface || type == typeof(string) || type == typeof(object) || typeof(Exception).IsAssignableFrom(type))
         {
             return false;
         }

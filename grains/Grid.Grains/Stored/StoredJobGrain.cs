@@ -1,5 +1,8 @@
 using Grid.Jobs;
 using Grid.Kernels;
+using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Grid.Stored;
 
@@ -8,6 +11,20 @@ namespace Grid.Stored;
 [Reentrant]
 internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels) : Grain, IStoredJobGrain
 {
+    // A call waits out a restart of the store (its connections refused or dropped) this long before it fails saying so.
+    private static readonly ResiliencePipeline StoreRetries = new ResiliencePipelineBuilder()
+        .AddTimeout(TimeSpan.FromSeconds(30))
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(1),
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
+        })
+        .Build();
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
     private const int ReadBatch = 4096;
@@ -30,41 +47,41 @@ internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels) : G
 
         // The same checks a live job passes, made before anything is stored: a job that could never run is refused now, not found out later.
         JobSpecRules.CheckMap(spec, kernels);
-        await store.CreateAsync(spec, CancellationToken.None);
+        await StoreAsync(token => store.CreateAsync(spec, token));
     }
 
     public Task AppendAsync(long startIndex, Immutable<PackedItems> items)
     {
         Required();
-        return store.AppendInputsAsync(JobId, startIndex, items.Value, CancellationToken.None);
+        return StoreAsync(token => store.AppendInputsAsync(JobId, startIndex, items.Value, token));
     }
 
     public Task<StoredJob> SealAsync(long total)
     {
         Required();
-        return store.SealAsync(JobId, total, CancellationToken.None);
+        return StoreAsync(token => store.SealAsync(JobId, total, token));
     }
 
     public Task<StoredJob?> GetAsync()
     {
         Required();
-        return store.GetAsync(JobId, CancellationToken.None);
+        return StoreAsync(token => store.GetAsync(JobId, token));
     }
 
     public async IAsyncEnumerable<StoredResultBatch> ReadResultsAsync(bool failedOnly, long position)
     {
         var cancellationToken = CancellationToken.None;
         Required();
-        var job = await store.GetAsync(JobId, cancellationToken) ?? throw JobStore.NoSuchJob(JobId);
+        var job = await StoreAsync(token => store.GetAsync(JobId, token)) ?? throw JobStore.NoSuchJob(JobId);
         var cursor = position;
         var quietSince = DateTimeOffset.UtcNow;
         while (true)
         {
-            var (batch, last) = await store.ReadResultsAsync(JobId, cursor, ReadBatch, failedOnly, cancellationToken);
+            var (batch, last) = await StoreAsync(token => store.ReadResultsAsync(JobId, cursor, ReadBatch, failedOnly, token));
             if (batch.Count > 0 || last > cursor)
             {
                 cursor = last;
-                job = await store.GetAsync(JobId, cancellationToken) ?? throw JobStore.NoSuchJob(JobId);
+                job = await StoreAsync(token => store.GetAsync(JobId, token)) ?? throw JobStore.NoSuchJob(JobId);
                 yield return batch with { Job = job, Position = cursor };
                 quietSince = DateTimeOffset.UtcNow;
                 continue;
@@ -83,16 +100,16 @@ internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels) : G
             }
 
             await Task.Delay(PollInterval, cancellationToken);
-            job = await store.GetAsync(JobId, cancellationToken) ?? throw JobStore.NoSuchJob(JobId);
+            job = await StoreAsync(token => store.GetAsync(JobId, token)) ?? throw JobStore.NoSuchJob(JobId);
         }
     }
 
     public async Task<JobSummary> GetSummaryAsync()
     {
         Required();
-        var job = await store.GetAsync(JobId, CancellationToken.None) ?? throw JobStore.NoSuchJob(JobId);
-        var usage = await store.WorkerUsageAsync(JobId, CancellationToken.None);
-        var (retries, timeoutRetries, crashRetries, wall) = await store.RunFactsAsync(JobId, CancellationToken.None);
+        var job = await StoreAsync(token => store.GetAsync(JobId, token)) ?? throw JobStore.NoSuchJob(JobId);
+        var usage = await StoreAsync(token => store.WorkerUsageAsync(JobId, token));
+        var (retries, timeoutRetries, crashRetries, wall) = await StoreAsync(token => store.RunFactsAsync(JobId, token));
         return new JobSummary(JobId, job.Kernel, StoredJobStates.OutcomeOf(job.State), job.Total, job.Succeeded, job.Failed, job.TimedOut, job.Cancelled, wall, usage)
         {
             Error = job.Error,
@@ -106,14 +123,34 @@ internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels) : G
     {
         Required();
         reason = string.IsNullOrWhiteSpace(reason) ? "The job was cancelled." : reason;
-        return await store.CancelAsync(JobId, reason, CancellationToken.None) ?? throw JobStore.NoSuchJob(JobId);
+        return await StoreAsync(token => store.CancelAsync(JobId, reason, token)) ?? throw JobStore.NoSuchJob(JobId);
     }
 
     public Task ForgetAsync()
     {
         Required();
-        return store.ForgetAsync(JobId, CancellationToken.None);
+        return StoreAsync(token => store.ForgetAsync(JobId, token));
     }
+
+    // Calls the store, again while it is restarting, for up to 30 s; a failure then, or one that trying again cannot mend, is one
+    // GridException saying so (a library's exception would tell a client little).
+    internal static async Task<T> StoreAsync<T>(Func<CancellationToken, Task<T>> call)
+    {
+        try
+        {
+            return await StoreRetries.ExecuteAsync(async token => await call(token), CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or Polly.Timeout.TimeoutRejectedException)
+        {
+            throw new GridException($"The cluster's job store failed: {(exception.InnerException ?? exception).Message}");
+        }
+    }
+
+    private static Task StoreAsync(Func<CancellationToken, Task> call) => StoreAsync(async token =>
+    {
+        await call(token);
+        return true;
+    });
 
     private void Required()
     {
@@ -143,6 +180,6 @@ internal sealed class StoredJobsGrain(JobStore store) : Grain, IStoredJobsGrain
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"A list of jobs holds 1 to {MaxLimit} jobs; got {limit}.");
         }
 
-        return store.ListAsync(limit, CancellationToken.None);
+        return StoredJobGrain.StoreAsync(token => store.ListAsync(limit, token));
     }
 }
