@@ -32,12 +32,14 @@ internal sealed class StoredJobOptionsValidator : IValidateOptions<StoredJobOpti
             failures.Add($"{section}:Retention must be at least 00:01:00; got {options.Retention}.");
         }
 
-        if (options.Lease < TimeSpan.FromSeconds(2) || options.Lease > TimeSpan.FromMinutes(10))
+        var leaseInRange = options.Lease >= TimeSpan.FromSeconds(2) && options.Lease <= TimeSpan.FromMinutes(10);
+        if (!leaseInRange)
         {
             failures.Add($"{section}:Lease must be between 00:00:02 and 00:10:00; got {options.Lease}.");
         }
 
-        if (options.PollInterval < TimeSpan.FromMilliseconds(100) || options.PollInterval * 2 > options.Lease)
+        // Against a lease out of range the poll interval is not measured: the one wrong setting is named, not a default with it.
+        if (options.PollInterval < TimeSpan.FromMilliseconds(100) || (leaseInRange && options.PollInterval * 2 > options.Lease))
         {
             failures.Add($"{section}:PollInterval must be at least 00:00:00.1 and at most half of Lease ({options.Lease}), so a lease is renewed before it passes; got {options.PollInterval}.");
         }

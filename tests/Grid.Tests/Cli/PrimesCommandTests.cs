@@ -46,14 +46,6 @@ public sealed class PrimesCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_Redirected_WritesNoAnsiCodes()
-    {
-        var result = await CliRunner.RunAsync(["primes", .. SeedNumbers]);
-
-        Assert.DoesNotContain('\u001b', result.Out);
-    }
-
-    [Fact]
     public async Task RunAsync_Json_WritesOneObjectPerResultThenSummary()
     {
         var result = await CliRunner.RunAsync(["primes", "--json", .. SeedNumbers]);

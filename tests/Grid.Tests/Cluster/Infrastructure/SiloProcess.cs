@@ -161,7 +161,7 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
             // The host's content root is the working folder: appsettings.json is read from there.
-            WorkingDirectory = Path.GetDirectoryName(program)!,
+            WorkingDirectory = options.WorkingDirectory ?? Path.GetDirectoryName(program)!,
         };
         start.ArgumentList.Add(program);
         foreach (var argument in options.Arguments)
@@ -204,7 +204,14 @@ public sealed class SiloProcess : IAsyncDisposable
 
         foreach (var (name, value) in options.Settings)
         {
-            environment[name] = value;
+            if (value.Length == 0)
+            {
+                environment.Remove(name);
+            }
+            else
+            {
+                environment[name] = value;
+            }
         }
 
         var process = await ChildProcessLauncher.StartAsync(start);

@@ -29,8 +29,11 @@ public sealed record SiloProcessOptions
     public int MaxLocalWorkers { get; init; } = 2;
 
     /// <summary>Further settings as environment variables (<c>Grid__Kernels__Assemblies__0</c>, <c>Grid__Dashboard__Urls</c>);
-    /// they win over the ones the options above set.</summary>
+    /// they win over the ones the options above set, and an empty value removes one of those (so a file's value can show).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The folder the silo runs in, its content root, where it reads <c>appsettings.json</c>; null runs it in the program's own folder.</summary>
+    public string? WorkingDirectory { get; init; }
 
     /// <summary>Extra command-line arguments for the silo program (<c>--Grid:Silo:IdleTimeout=00:00:05</c>).</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];

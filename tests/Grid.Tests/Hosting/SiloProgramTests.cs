@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Grid.Tests.Cluster;
+using Grid.Tests.TestKernels;
+
+namespace Grid.Tests.Hosting;
+
+/// <summary>The silo program (<c>grid-silo</c>) as an operator runs it, alone, with no Redis: what a bad setting prints, the dashboard's
+/// token off loopback, and settings from an <c>appsettings.json</c>.</summary>
+/// <remarks>Bad cluster settings of a silo on Redis are in <see cref="SiloStartupTests"/>.</remarks>
+[Trait("Category", "Cluster")]
+public sealed partial class SiloProgramTests : IDisposable
+{
+    private const string Token = "a-token-of-twenty-chars";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("grid-silo-program-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData("Grid__Silo__MaxLocalWorkers", "0", "grid-silo: Grid:Silo:MaxLocalWorkers must be between 1 and 4096; got 0.")]
+    [InlineData("Grid__Silo__MaxLocalWorkers", "many", "grid-silo: Failed to convert configuration value 'many' at 'Grid:Silo:MaxLocalWorkers' to type 'System.Int32'.")]
+    [InlineData("Grid__Cluster__SiloPort", "99999", "grid-silo: Grid:Cluster:SiloPort must be between 1 and 65535; got 99999.")]
+    [InlineData("Grid__Jobs__Lease", "00:00:01", "grid-silo: Grid:Jobs:Lease must be between 00:00:02 and 00:10:00; got 00:00:01.")]
+    [InlineData("Grid__Dashboard__Enabled", "maybe", "grid-silo: Grid:Dashboard:Enabled must be true or false; got 'maybe'.")]
+    [InlineData("Grid__Jobs__Store", "not-a-connection-string", "grid-silo: Grid:Jobs:Store is not an Npgsql connection string (Host=...;Database=...;Username=...;Password=...): ")]
+    public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value, string line)
+    {
+        await using var silo = await SiloProcess.StartAsync(new SiloProcessOptions
+        {
+            Name = "bad-setting",
+            Settings = new Dictionary<string, string> { [variable] = value },
+        });
+
+        Assert.Equal(2, await silo.WaitForExitAsync(TestLimits.Hang));
+        var error = Assert.Single(ErrorLines(silo));
+
+        // The connection string's own complaint, after the colon, is Npgsql's wording; every other line is whole.
+        Assert.StartsWith(line, error, StringComparison.Ordinal);
+        Assert.True(line.EndsWith(": ", StringComparison.Ordinal) || error == line, error);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:0")]
+    [InlineData("http://127.0.0.1:0;http://*:0")]
+    public async Task Start_DashboardOffLoopbackWithoutToken_ExitsTwoWithOneLineAskingForIt(string urls)
+    {
+        await using var silo = await SiloProcess.StartAsync(new SiloProcessOptions
+        {
+            Name = "open-dashboard",
+            Settings = new Dictionary<string, string> { ["Grid__Dashboard__Enabled"] = "true", ["Grid__Dashboard__Urls"] = urls },
+        });
+
+        Assert.Equal(2, await silo.WaitForExitAsync(TestLimits.Hang));
+        var nonLoopback = urls.Split(';')[^1];
+        Assert.Equal(
+            $"grid-silo: Grid:Dashboard:Token must be set when Grid:Dashboard:Urls binds a non-loopback address (got {nonLoopback}).",
+            Assert.Single(ErrorLines(silo)));
+    }
+
+    [Fact]
+    public async Task Start_DashboardOffLoopbackWithToken_AnswersOnlyRequestsThatCarryIt()
+    {
+        await using var silo = await SiloProcess.StartAsync(new SiloProcessOptions
+        {
+            Name = "guarded-dashboard",
+            Settings = new Dictionary<string, string>
+            {
+                ["Grid__Dashboard__Enabled"] = "true",
+                ["Grid__Dashboard__Urls"] = "http://0.0.0.0:0",
+                ["Grid__Dashboard__Token"] = Token,
+            },
+        });
+        var listening = await silo.WaitForLineAsync("Dashboard listening on ", TestLimits.Hang);
+        Assert.Contains("(access token required: True)", listening, StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = DashboardAddress(listening), Timeout = TestLimits.Hang };
+
+        using var without = await http.GetAsync(new Uri("/api/silos", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/silos", UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var with = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, with.StatusCode);
+        using var silos = JsonDocument.Parse(await with.Content.ReadAsStringAsync());
+        Assert.Equal("guarded-dashboard", Assert.Single(silos.RootElement.EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Start_AppsettingsJsonInItsFolder_RunsWithTheFilesSettings()
+    {
+        // The settings an operator writes into appsettings.json beside the running silo (its content root): a name, a cluster,
+        // workers and where the dashboard listens. None of them comes from the environment.
+        await File.WriteAllTextAsync(Path.Combine(_folder, "appsettings.json"), """
+            {
+              "Grid": {
+                "Silo": { "Name": "from-the-file", "MaxLocalWorkers": 3 },
+                "Cluster": { "Name": "file-cluster" },
+                "Dashboard": { "Enabled": true, "Urls": "http://127.0.0.1:0" }
+              }
+            }
+            """);
+        await using var silo = await SiloProcess.StartAsync(new SiloProcessOptions
+        {
+            Name = "appsettings",
+            WorkingDirectory = _folder,
+            Settings = new Dictionary<string, string>
+            {
+                ["Grid__Silo__Name"] = string.Empty,
+                ["Grid__Silo__MaxLocalWorkers"] = string.Empty,
+                ["Grid__Dashboard__Enabled"] = string.Empty,
+            },
+        });
+
+        await silo.WaitForLineAsync("Silo from-the-file joined cluster file-cluster at ", TestLimits.Hang);
+        var listening = await silo.WaitForLineAsync("Dashboard listening on http://127.0.0.1:", TestLimits.Hang);
+        using var http = new HttpClient { BaseAddress = DashboardAddress(listening), Timeout = TestLimits.Hang };
+        using var silos = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/silos", UriKind.Relative)));
+        var view = Assert.Single(silos.RootElement.EnumerateArray());
+
+        Assert.Equal("from-the-file", view.GetProperty("name").GetString());
+        Assert.Equal(3, view.GetProperty("maxWorkers").GetInt32());
+    }
+
+    private static List<string> ErrorLines(SiloProcess silo)
+        => [.. silo.Lines.Where(l => l.StartsWith("[err] ", StringComparison.Ordinal)).Select(l => l["[err] ".Length..])];
+
+    // "Dashboard listening on http://0.0.0.0:41234/ (access token required: ...)": the port it bound, reached on loopback.
+    private static Uri DashboardAddress(string listening)
+    {
+        var port = ListeningPort().Match(listening);
+        Assert.True(port.Success, listening);
+        return new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{int.Parse(port.Groups[1].Value, CultureInfo.InvariantCulture)}/"));
+    }
+
+    [GeneratedRegex(@"listening on http://[^ ,]+?:(\d+)/")]
+    private static partial Regex ListeningPort();
+}
