@@ -11,6 +11,12 @@ public sealed class ExportingClusterFixture : IAsyncLifetime
     /// <summary>The service name the silo exports under.</summary>
     public const string ServiceName = "grid-export-tests";
 
+    /// <summary>How many workers the silo runs.</summary>
+    public const int Workers = 2;
+
+    /// <summary>Gets the silo's name, unique in the test process, so that its gauges' points (tagged with it) are told from other silos'.</summary>
+    public string SiloName { get; } = $"export-tests-{Guid.NewGuid():N}";
+
     private OtlpReceiver? _receiver;
     private TestCluster? _cluster;
 
@@ -25,15 +31,22 @@ public sealed class ExportingClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _receiver = await OtlpReceiver.StartAsync();
-        _cluster = await TestCluster.StartAsync(silo => silo.Services.Configure<TelemetryOptions>(o =>
-        {
-            o.OtlpEndpoint = _receiver.Endpoint;
-            o.GrainCalls = true;
-            o.ServiceName = ServiceName;
+        _cluster = await TestCluster.StartAsync(silo => silo
+            .Configure(o =>
+            {
+                o.Name = SiloName;
+                o.MaxLocalWorkers = Workers;
+            })
+            .AddKernel(MetricsProbeKernel.ExportedName, new MetricsProbeKernel())
+            .Services.Configure<TelemetryOptions>(o =>
+            {
+                o.OtlpEndpoint = _receiver.Endpoint;
+                o.GrainCalls = true;
+                o.ServiceName = ServiceName;
 
-            // Spans of every test in the process reach this silo's exporter (activity sources are static), so leave room for them.
-            o.MaxQueuedSpans = 65_536;
-        }));
+                // Spans of every test in the process reach this silo's exporter (activity sources are static), so leave room for them.
+                o.MaxQueuedSpans = 65_536;
+            }));
     }
 
     public async Task DisposeAsync()

@@ -23,32 +23,149 @@ internal static class OtlpDecoder
         return spans;
     }
 
-    /// <summary>Decodes an ExportMetricsServiceRequest into the names of its metrics.</summary>
-    public static List<string> DecodeMetricNames(ReadOnlyMemory<byte> body)
+    /// <summary>Decodes an ExportMetricsServiceRequest into the data points of its gauges, sums and histograms.</summary>
+    /// <remarks>Other kinds of metric (exponential histograms, summaries), which Grid does not make, are skipped.</remarks>
+    public static List<ReceivedMetricPoint> DecodeMetrics(ReadOnlyMemory<byte> body)
     {
-        var names = new List<string>();
+        var points = new List<ReceivedMetricPoint>();
         foreach (var resourceMetrics in Messages(new ProtoReader(body), 1))
         {
-            foreach (var scopeMetrics in Messages(resourceMetrics, 2))
+            // ResourceMetrics: resource = 1, scope_metrics = 2; the resource may follow the scopes on the wire.
+            IReadOnlyDictionary<string, object?> resource = new Dictionary<string, object?>();
+            var scopes = new List<ProtoReader>();
+            while (resourceMetrics.Next())
             {
-                foreach (var metric in Messages(scopeMetrics, 2))
+                switch (resourceMetrics.Field)
                 {
-                    while (metric.Next())
-                    {
-                        if (metric.Field == 1)
-                        {
-                            names.Add(metric.ReadString());
-                        }
-                        else
-                        {
-                            metric.Skip();
-                        }
-                    }
+                    case 1:
+                        resource = DecodeAttributesOf(resourceMetrics.ReadMessage(), attributesField: 1);
+                        break;
+                    case 2:
+                        scopes.Add(resourceMetrics.ReadMessage());
+                        break;
+                    default:
+                        resourceMetrics.Skip();
+                        break;
                 }
+            }
+
+            // ScopeMetrics: metrics = 2.
+            foreach (var metric in scopes.SelectMany(scope => Messages(scope, 2)))
+            {
+                DecodeMetric(metric, resource, points);
             }
         }
 
-        return names;
+        return points;
+    }
+
+    private static void DecodeMetric(ProtoReader metric, IReadOnlyDictionary<string, object?> resource, List<ReceivedMetricPoint> points)
+    {
+        // Metric: name = 1, gauge = 5, sum = 7, histogram = 9; the name may follow the data on the wire.
+        var name = string.Empty;
+        var data = new List<(string Kind, ProtoReader Reader)>();
+        while (metric.Next())
+        {
+            switch (metric.Field)
+            {
+                case 1:
+                    name = metric.ReadString();
+                    break;
+                case 5:
+                    data.Add((ReceivedMetricPoint.Gauge, metric.ReadMessage()));
+                    break;
+                case 7:
+                    data.Add((ReceivedMetricPoint.Sum, metric.ReadMessage()));
+                    break;
+                case 9:
+                    data.Add((ReceivedMetricPoint.Histogram, metric.ReadMessage()));
+                    break;
+                default:
+                    metric.Skip();
+                    break;
+            }
+        }
+
+        foreach (var (kind, reader) in data)
+        {
+            // Gauge, Sum and Histogram: data_points = 1, aggregation_temporality = 2 (none on a gauge).
+            var temporality = 0;
+            var raw = new List<ProtoReader>();
+            while (reader.Next())
+            {
+                if (reader.Field == 1)
+                {
+                    raw.Add(reader.ReadMessage());
+                }
+                else if (reader.Field == 2 && kind != ReceivedMetricPoint.Gauge)
+                {
+                    temporality = checked((int)reader.ReadVarint());
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            points.AddRange(raw.Select(point => kind == ReceivedMetricPoint.Histogram
+                ? DecodeHistogramPoint(point, name, temporality, resource)
+                : DecodeNumberPoint(point, name, kind, temporality, resource)));
+        }
+    }
+
+    private static ReceivedMetricPoint DecodeNumberPoint(ProtoReader reader, string name, string kind, int temporality, IReadOnlyDictionary<string, object?> resource)
+    {
+        // NumberDataPoint: as_double = 4 (double), as_int = 6 (sfixed64), attributes = 7.
+        var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
+        double value = 0;
+        while (reader.Next())
+        {
+            switch (reader.Field)
+            {
+                case 4:
+                    value = BitConverter.UInt64BitsToDouble(reader.ReadFixed64());
+                    break;
+                case 6:
+                    value = unchecked((long)reader.ReadFixed64());
+                    break;
+                case 7:
+                    AddKeyValue(reader.ReadMessage(), attributes);
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return new ReceivedMetricPoint(name, kind, temporality, attributes, value, 0, resource);
+    }
+
+    private static ReceivedMetricPoint DecodeHistogramPoint(ProtoReader reader, string name, int temporality, IReadOnlyDictionary<string, object?> resource)
+    {
+        // HistogramDataPoint: count = 4 (fixed64), sum = 5 (double), attributes = 9.
+        var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
+        double sum = 0;
+        ulong count = 0;
+        while (reader.Next())
+        {
+            switch (reader.Field)
+            {
+                case 4:
+                    count = reader.ReadFixed64();
+                    break;
+                case 5:
+                    sum = BitConverter.UInt64BitsToDouble(reader.ReadFixed64());
+                    break;
+                case 9:
+                    AddKeyValue(reader.ReadMessage(), attributes);
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return new ReceivedMetricPoint(name, ReceivedMetricPoint.Histogram, temporality, attributes, sum, count, resource);
     }
 
     private static IEnumerable<ProtoReader> Messages(ProtoReader reader, int field)

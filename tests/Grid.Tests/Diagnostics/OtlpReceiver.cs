@@ -10,12 +10,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Grid.Tests.Diagnostics;
 
-/// <summary>A loopback OTLP/HTTP collector for tests: accepts protobuf exports on <c>/v1/traces</c> and <c>/v1/metrics</c>, decodes them and lets tests wait for what arrived.</summary>
+/// <summary>A loopback OTLP/HTTP collector for tests: accepts protobuf exports on <c>/v1/traces</c> and <c>/v1/metrics</c>, decodes their spans
+/// and metric points and lets tests wait for what arrived.</summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly List<ReceivedSpan> _spans = [];
-    private readonly HashSet<string> _metricNames = new(StringComparer.Ordinal);
+    private readonly List<ReceivedMetricPoint> _metricPoints = [];
     private readonly List<string> _decodeErrors = [];
     private readonly WebApplication _app;
     private TaskCompletionSource _arrived = NewSignal();
@@ -91,21 +92,24 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         return spans.First(match);
     }
 
-    /// <summary>Waits until a metric named <paramref name="name"/> has arrived in an export.</summary>
-    public async Task WaitForMetricAsync(string name)
+    /// <summary>Waits until <paramref name="condition"/> holds for the metric points received, in the order they came (checked again on
+    /// each export), and returns them.</summary>
+    public async Task<IReadOnlyList<ReceivedMetricPoint>> WaitForMetricPointsAsync(Func<IReadOnlyList<ReceivedMetricPoint>, bool> condition, string what)
     {
         using var guard = new CancellationTokenSource(TestLimits.Hang);
         while (true)
         {
             Task arrived;
+            IReadOnlyList<ReceivedMetricPoint> points;
             lock (_lock)
             {
-                if (_metricNames.Contains(name))
-                {
-                    return;
-                }
-
                 arrived = _arrived.Task;
+                points = [.. _metricPoints];
+            }
+
+            if (condition(points))
+            {
+                return points;
             }
 
             try
@@ -114,7 +118,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             }
             catch (OperationCanceledException) when (guard.IsCancellationRequested)
             {
-                throw new TimeoutException($"The receiver never saw the metric {name} within {TestLimits.Hang}. {Describe()}");
+                throw new TimeoutException($"The receiver never saw {what} within {TestLimits.Hang}. {Describe()}");
             }
         }
     }
@@ -132,7 +136,8 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         lock (_lock)
         {
             return $"Received {_traceRequests} trace exports ({_spans.Count} spans: {string.Join(", ", _spans.Select(s => s.Name).Distinct().Take(30))}), "
-                + $"{_metricRequests} metric exports ({string.Join(", ", _metricNames.Take(30))}); decode errors: {(_decodeErrors.Count == 0 ? "none" : string.Join("; ", _decodeErrors))}.";
+                + $"{_metricRequests} metric exports ({_metricPoints.Count} points: {string.Join(", ", _metricPoints.Select(p => p.Name).Distinct().Take(30))}); "
+                + $"decode errors: {(_decodeErrors.Count == 0 ? "none" : string.Join("; ", _decodeErrors))}.";
         }
     }
 
@@ -168,11 +173,11 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             }
             else
             {
-                var names = OtlpDecoder.DecodeMetricNames(bytes);
+                var points = OtlpDecoder.DecodeMetrics(bytes);
                 lock (_lock)
                 {
                     _metricRequests++;
-                    _metricNames.UnionWith(names);
+                    _metricPoints.AddRange(points);
                 }
             }
         }

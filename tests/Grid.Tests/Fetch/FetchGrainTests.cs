@@ -299,10 +299,13 @@ public sealed class FetchGrainTests(FetchFixture fixture)
     [Fact]
     public async Task Fetch_JobTimeout_EndsRequestsInFlightAsTimedOut()
     {
+        // The hanging request holds the only slot, so only the job's limit ends it and the second request never starts. The limit
+        // must pass while the first is in flight: it is seconds, far longer than making a loopback request takes on a loaded machine
+        // (and far shorter than the request's own 30 s).
         var id = Id();
         var job = Client.Fetch(
             [Server.Url($"/hang?id={id}"), Server.Url($"/ok?id={id}")],
-            new FetchOptions { JobTimeout = TimeSpan.FromMilliseconds(500), MaxConcurrency = 1 });
+            new FetchOptions { JobTimeout = TimeSpan.FromSeconds(5), MaxConcurrency = 1 });
         var results = new List<ItemResult<FetchResult>>();
 
         var error = await Assert.ThrowsAsync<JobTimeoutException>(async () =>

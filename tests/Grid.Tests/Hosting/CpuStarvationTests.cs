@@ -2,6 +2,7 @@ using Grid.Client;
 using Grid.Kernels;
 using Grid.TestingHost;
 using Grid.Tests.Hosting.TestGrains;
+using Grid.Tests.TestKernels;
 
 namespace Grid.Tests.Hosting;
 
@@ -32,16 +33,24 @@ public sealed class CpuStarvationTests
             await probe.WhenSignalled($"spinning-{i}");
         }
 
-        // Every worker now spins for up to 10 s without yielding; a call to another grain must not wait for them.
-        await cluster.GrainFactory.GetGrain<ICounterGrain>("starved?").IncrementAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        var stillSpinning = spin.Running;
-        spin.Release();
+        // Every worker now spins without yielding until the test releases it; a call to another grain must not wait for them.
+        int stillSpinning;
+        try
+        {
+            await cluster.GrainFactory.GetGrain<ICounterGrain>("starved?").IncrementAsync().WaitAsync(TestLimits.Hang);
+            stillSpinning = spin.Running;
+        }
+        finally
+        {
+            spin.Release();
+        }
 
         Assert.Equal(workers, stillSpinning);
-        Assert.Equal(0, await results.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, await results.WaitAsync(TestLimits.Hang));
     }
 
-    /// <summary>Spins on the CPU without looking at its token, for 10 s or until released; returns whether it ran on a thread-pool thread.</summary>
+    /// <summary>Spins on the CPU without looking at its token until released (or, should the test never release it, for the hang
+    /// limit); returns whether it ran on a thread-pool thread.</summary>
     private sealed class SpinKernel(Probe probe) : IKernel<int, bool>
     {
         private volatile bool _released;
@@ -55,7 +64,7 @@ public sealed class CpuStarvationTests
         {
             Interlocked.Increment(ref _running);
             probe.Signal($"spinning-{probe.Increment("spinning")}");
-            var until = Environment.TickCount64 + 10_000;
+            var until = Environment.TickCount64 + (long)TestLimits.Hang.TotalMilliseconds;
             while (!_released && Environment.TickCount64 < until)
             {
                 Thread.SpinWait(1000);

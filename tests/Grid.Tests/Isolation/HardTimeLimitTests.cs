@@ -11,38 +11,41 @@ namespace Grid.Tests.Isolation;
 public sealed class HardTimeLimitTests
 {
     [Fact]
-    public async Task Map_InProcessKernelSpinsPastHardLimit_ItemTimedOutAndTheOnlyWorkerRunsTheNextItems()
+    public async Task Map_InProcessKernelIgnoresItsTokenPastHardLimit_ItemsTimedOutAndTheOnlyWorkerRunsTheNextJob()
     {
-        var kernel = new InProcessSpinKernel();
+        var kernel = new InProcessStuckKernel();
         await using var cluster = await TestCluster.StartAsync(silo => silo
             .Configure(o => o.MaxLocalWorkers = 1)
-            .AddKernel(InProcessSpinKernel.Name, kernel));
+            .AddKernel(InProcessStuckKernel.Name, kernel));
         try
         {
-            long[] inputs = [1, -1, 2, 3, -1, 4];
-
-            // One worker: the items after a spinning one complete only if the worker walked away from it.
-            var results = await cluster.Client.Map<long, long>(InProcessSpinKernel.Name, inputs, new MapOptions
+            // The limits go only on items that block until the test releases them, so nothing but the hard limit can end them,
+            // however slow the machine; the second runs after the worker walked away from the first.
+            long[] stuck = [-1, -2];
+            var stopped = await cluster.Client.Map<long, long>(InProcessStuckKernel.Name, stuck, new MapOptions
             {
                 ItemTimeout = TimeSpan.FromMilliseconds(100),
                 HardItemTimeout = TimeSpan.FromMilliseconds(300),
             }).ReadAllAsync();
 
-            GridJobReading.AssertEachIndexOnce(results, inputs.Length);
-            foreach (var result in results)
+            GridJobReading.AssertEachIndexOnce(stopped, stuck.Length);
+            Assert.All(stopped, result =>
             {
-                if (inputs[result.Index] < 0)
-                {
-                    Assert.Equal(ItemStatus.TimedOut, result.Status);
-                    Assert.Equal(KernelReasons.HardTimeout, result.Error!.Type);
-                    Assert.Contains("ignored its cancellation token", result.Error.Message, StringComparison.Ordinal);
-                    Assert.Contains("abandoned", result.Error.Message, StringComparison.Ordinal);
-                }
-                else
-                {
-                    Assert.Equal(inputs[result.Index] * 2, result.GetValueOrThrow());
-                }
-            }
+                Assert.Equal(ItemStatus.TimedOut, result.Status);
+                Assert.Equal(KernelReasons.HardTimeout, result.Error!.Type);
+                Assert.Contains("hard time limit of 300 ms", result.Error.Message, StringComparison.Ordinal);
+                Assert.Contains("ignored its cancellation token", result.Error.Message, StringComparison.Ordinal);
+                Assert.Contains("abandoned", result.Error.Message, StringComparison.Ordinal);
+            });
+            await kernel.Stuck.WhenReached(stuck.Length);
+
+            // Both calls still block, and there is one worker: the next job's items (with no limit to pass) run only because it
+            // walked away from them.
+            long[] next = [1, 2, 3, 4];
+            var results = await cluster.Client.Map<long, long>(InProcessStuckKernel.Name, next).ReadAllAsync();
+
+            GridJobReading.AssertEachIndexOnce(results, next.Length);
+            Assert.All(results, r => Assert.Equal(next[r.Index] * 2, r.GetValueOrThrow()));
         }
         finally
         {
@@ -51,18 +54,23 @@ public sealed class HardTimeLimitTests
     }
 
     [Fact]
-    public async Task SubmitAsync_InProcessKernelWithHardTimeoutFromRegistration_ThrowsTimedOut()
+    public async Task SubmitAsync_InProcessKernelWithHardTimeoutFromRegistration_ThrowsTimedOutAndTheOnlyWorkerTakesTheNextCall()
     {
+        // The registration's limit applies to every call of the kernel, so only the call that blocks for good goes to it; the next
+        // call goes to a kernel with no limit, which a slow machine cannot make it pass.
         await using var cluster = await TestCluster.StartAsync(silo => silo
             .Configure(o => o.MaxLocalWorkers = 1)
-            .AddKernel<SleepingKernel>(o => o.HardTimeout = TimeSpan.FromMilliseconds(200)));
+            .AddKernel<SleepingKernel>(o => o.HardTimeout = TimeSpan.FromMilliseconds(200))
+            .AddKernel(ThreadKernel.Name, new ThreadKernel()));
 
         var failure = await Assert.ThrowsAsync<ItemFailedException>(() => cluster.Client.SubmitAsync<int, int>(SleepingKernel.Name, 1).WaitAsync(TestLimits.Hang));
-        var next = await cluster.Client.SubmitAsync<int, int>(SleepingKernel.Name, 0).WaitAsync(TestLimits.Hang);
+        var next = await cluster.Client.SubmitAsync<long, string>(ThreadKernel.Name, 0).WaitAsync(TestLimits.Hang);
 
         Assert.Equal(ItemStatus.TimedOut, failure.Error.Status);
+        Assert.Equal(KernelReasons.HardTimeout, failure.Error.Type);
         Assert.Contains("hard time limit of 200 ms", failure.Error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, next);
+        // The sleeping call never returns, yet the one worker ran the next call, on its own thread.
+        Assert.Contains("/worker-1#", next, StringComparison.Ordinal);
     }
 
     [Fact]

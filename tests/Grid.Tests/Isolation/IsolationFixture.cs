@@ -25,7 +25,7 @@ public sealed class IsolationFixture : IAsyncLifetime
     public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(silo => silo
         .Configure(o => o.MaxLocalWorkers = Workers)
         .ConfigureIsolation(o => o.CancelGrace = CancelGrace)
-        .AddKernel<AnnouncedSpinKernel>()
+        .AddKernel<AnnouncedStuckKernel>()
         .AddKernel<IsolatedSpinKernel>()
         .AddKernel<ProcessIdKernel>()
         .AddKernel<FailFastKernel>()

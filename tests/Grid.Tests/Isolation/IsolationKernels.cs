@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Grid.Kernels;
+using Grid.Tests.TestKernels;
 
 namespace Grid.Tests.Isolation;
 
@@ -23,12 +25,14 @@ public sealed class IsolatedSpinKernel : IKernel<long, long>
     }
 }
 
-/// <summary>Writes the id of its process into the file its input names, then spins for ever without looking at its token; once the token
-/// is signalled, its process writes its id into that name plus <see cref="TokenSeenSuffix"/> too, and spins on.</summary>
+/// <summary>Writes the id of its process into the file its input names, then blocks for ever without looking at its token (as a kernel
+/// stuck in a native call does); once the token is signalled, its process writes its id into that name plus <see cref="TokenSeenSuffix"/>
+/// too, and blocks on.</summary>
+/// <remarks>It blocks rather than spins, so the seconds until its process is killed take no CPU from the tests running alongside.</remarks>
 [Kernel(Name, Isolation = KernelIsolation.Process)]
-public sealed class AnnouncedSpinKernel : IKernel<string, long>
+public sealed class AnnouncedStuckKernel : IKernel<string, long>
 {
-    public const string Name = "iso-spin-announced";
+    public const string Name = "iso-stuck-announced";
 
     public const string TokenSeenSuffix = ".token";
 
@@ -36,10 +40,8 @@ public sealed class AnnouncedSpinKernel : IKernel<string, long>
     {
         AnnouncedProcess.Write(input);
         using var seen = cancellationToken.Register(() => AnnouncedProcess.Write(input + TokenSeenSuffix));
-        while (true)
-        {
-            Thread.SpinWait(1000);
-        }
+        Thread.Sleep(Timeout.Infinite);
+        throw new UnreachableException();
     }
 }
 
@@ -150,21 +152,27 @@ public sealed class MemoryKernel : IKernel<MemoryRequest, int>
 /// <summary>How much memory <see cref="MemoryKernel"/> takes, and of which kind.</summary>
 public sealed record MemoryRequest(int Megabytes, bool Native);
 
-/// <summary>Doubles its input in the silo's process; a negative input spins without looking at its token until the test releases it.</summary>
-internal sealed class InProcessSpinKernel : IKernel<long, long>
+/// <summary>Doubles its input in the silo's process; a negative input blocks, deaf to its token, until the test releases it, as a kernel
+/// stuck in a native call does.</summary>
+/// <remarks>It blocks rather than spins, so the calls a test abandons take no CPU from the items that follow them.</remarks>
+internal sealed class InProcessStuckKernel : IKernel<long, long>
 {
-    public const string Name = "inproc-spin";
+    public const string Name = "inproc-stuck";
 
     private readonly ManualResetEventSlim _release = new(false);
 
-    /// <summary>Lets every spinning call return, so an abandoned thread does not outlive its test.</summary>
+    /// <summary>Gets the calls that have started blocking; none of them returns before <see cref="Release"/>.</summary>
+    public Counter Stuck { get; } = new();
+
+    /// <summary>Lets every blocked call return, so an abandoned thread does not outlive its test.</summary>
     public void Release() => _release.Set();
 
     public long Execute(long input, CancellationToken cancellationToken)
     {
-        while (input < 0 && !_release.IsSet)
+        if (input < 0)
         {
-            Thread.SpinWait(1000);
+            Stuck.Increment();
+            _release.Wait();
         }
 
         return input * 2;

@@ -72,8 +72,11 @@ public sealed class JobRetryTests(RetryClusterFixture cluster) : IClassFixture<R
     [InlineData(true)]
     public async Task Map_TimedOutItem_IsRetriedOnlyWhenThePolicyRetriesTimeouts(bool retryTimeouts)
     {
+        // The first attempt waits for its token, so only the limit ends it. When it is retried, the second attempt returns at once
+        // under the same limit, which is then seconds, far from what returning takes, so a loaded machine cannot push it past too.
         var item = new FlakyItem(Key($"timeout-{retryTimeouts}", 0), 1, FlakyFailure.Timeout);
-        var options = new MapOptions { ItemTimeout = TimeSpan.FromMilliseconds(50), Retry = Quick with { RetryTimeouts = retryTimeouts } };
+        var limit = retryTimeouts ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(50);
+        var options = new MapOptions { ItemTimeout = limit, Retry = Quick with { RetryTimeouts = retryTimeouts } };
 
         var job = Client.Map<FlakyItem, int>(FlakyKernel.Name, [item], options);
         var result = Assert.Single(await job.ReadAllAsync());
