@@ -62,6 +62,12 @@ catch (InvalidOperationException exception) when (exception.Message.StartsWith("
     await Console.Error.WriteLineAsync($"grid-silo: {exception.Message}");
     return 2;
 }
+catch (GridException exception) when (exception.Message.StartsWith("The job store (Grid:Jobs:Store", StringComparison.Ordinal))
+{
+    // The job store cannot be reached or refused the credentials: a setting to correct.
+    await Console.Error.WriteLineAsync($"grid-silo: {exception.Message}");
+    return 2;
+}
 catch (GridException exception)
 {
     // Redis refused the password or did not answer, or another fault that trying again cannot mend.

@@ -80,7 +80,7 @@ internal static class AttachCommand
             settings = settings with { ItemTimeout = null, JobTimeout = null, Ordered = false, HardItemTimeout = null, MaxFailures = null, Retry = null };
             var jobId = parseResult.GetValue(id);
             await using var client = await GridConnector.ConnectAsync(context, settings, cancellationToken);
-            var job = await client.GetJobAsync(jobId, cancellationToken) ?? throw StoredJobs.NoSuchJob(jobId);
+            var job = await client.GetJobAsync(jobId, cancellationToken) ?? throw StoredJobs.NoSuchJob(Name, jobId);
             var reader = new Reader(context, settings, client, job, parseResult.GetValue(failed));
             switch (job.Kernel)
             {

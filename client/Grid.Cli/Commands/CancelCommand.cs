@@ -26,6 +26,7 @@ internal static class CancelCommand
             StoredJobs.RequireCluster(settings, Name);
             var jobId = parseResult.GetValue(id);
             await using var client = await GridConnector.ConnectAsync(context, settings, cancellationToken);
+            await StoredJobs.RequireJobAsync(client, Name, jobId, cancellationToken);
             var job = await client.CancelJobAsync(jobId, $"It was cancelled with grid cancel on {Environment.MachineName}.", cancellationToken);
             if (settings.Json)
             {

@@ -25,6 +25,7 @@ internal static class ForgetCommand
             StoredJobs.RequireCluster(settings, Name);
             var jobId = parseResult.GetValue(id);
             await using var client = await GridConnector.ConnectAsync(context, settings, cancellationToken);
+            await StoredJobs.RequireJobAsync(client, Name, jobId, cancellationToken);
             await client.ForgetJobAsync(jobId, cancellationToken);
             if (settings.Json)
             {

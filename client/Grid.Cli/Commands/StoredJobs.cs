@@ -28,9 +28,16 @@ internal static class StoredJobs
         }
     }
 
-    /// <summary>Makes the error of a job the store does not have, as the client words it.</summary>
-    public static GridException NoSuchJob(Guid jobId)
-        => new($"There is no job {jobId} in the cluster's job store (it was never submitted, or was forgotten or deleted after its retention).");
+    /// <summary>Makes the error of a job the store does not have: a mistake in the command line, so exit 2.</summary>
+    public static UsageException NoSuchJob(string command, Guid jobId)
+        => UsageException.For(command, $"there is no job {jobId} in the cluster's job store (it was never submitted, or was forgotten or deleted after its retention)");
+
+    /// <summary>Throws <see cref="NoSuchJob"/> unless the cluster's store has job <paramref name="jobId"/>.</summary>
+    public static async Task RequireJobAsync(Client.GridClient client, string command, Guid jobId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _ = await client.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw NoSuchJob(command, jobId);
+    }
 
     /// <summary>Gets the text name of a state: <c>running</c>, <c>timed out</c>.</summary>
     public static string Name(StoredJobState state) => state == StoredJobState.TimedOut ? "timed out" : JsonLines.Name(state);

@@ -29,6 +29,8 @@ internal sealed partial class StoredJobRunner(
     private readonly Dictionary<Guid, (StoredJobRun Run, Task Task)> _runs = [];
     private readonly Dictionary<Guid, DateTimeOffset> _skipped = [];
     private CancellationTokenSource? _stop;
+    private bool _storeLost;
+    private int _missedRounds;
     private Task? _loop;
 
     private string Owner => local.SiloAddress.ToParsableString();
@@ -99,8 +101,23 @@ internal sealed partial class StoredJobRunner(
             }
             catch (Exception exception)
             {
-                // The store cannot be reached for now (a restart of PostgreSQL): try again next round; runs keep going meanwhile.
-                LogStoreUnavailable(logger, exception, exception.Message);
+                // The store cannot be reached for now (a restart of PostgreSQL): try again next round, logging it once; runs and live
+                // jobs keep going meanwhile.
+                if (!_storeLost)
+                {
+                    _storeLost = true;
+                    LogStoreUnavailable(logger, exception, exception.Message);
+                }
+
+                await Backoff(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            _missedRounds = 0;
+            if (_storeLost)
+            {
+                _storeLost = false;
+                LogStoreBack(logger);
             }
 
             try
@@ -182,8 +199,25 @@ internal sealed partial class StoredJobRunner(
     [LoggerMessage(EventId = 411, Level = LogLevel.Warning, Message = "Stored job {JobId}: another silo holds its lease now, so this silo's run stops")]
     private static partial void LogLeaseLost(ILogger logger, Guid jobId);
 
-    [LoggerMessage(EventId = 412, Level = LogLevel.Warning, Message = "The job store cannot be reached; trying again: {Reason}")]
+    [LoggerMessage(EventId = 412, Level = LogLevel.Warning, Message = "The job store cannot be reached; trying again with backoff until it answers: {Reason}")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(EventId = 415, Level = LogLevel.Information, Message = "The job store answers again")]
+    private static partial void LogStoreBack(ILogger logger);
+
+    // While the store is away, rounds come further apart, up to ten poll intervals.
+    private async Task Backoff(CancellationToken cancellationToken)
+    {
+        _missedRounds = Math.Min(_missedRounds + 1, 10);
+        try
+        {
+            await Task.Delay(store.Options.PollInterval * _missedRounds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
 
     [LoggerMessage(EventId = 413, Level = LogLevel.Information, Message = "Stored job {JobId} runs kernel '{Kernel}', which this silo does not have; left for a silo that has it")]
     private static partial void LogUnknownKernel(ILogger logger, Guid jobId, string kernel);

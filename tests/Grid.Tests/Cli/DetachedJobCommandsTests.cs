@@ -234,14 +234,14 @@ public sealed class DetachedJobCommandsTests(PostgresFixture postgres) : IAsyncL
     }
 
     [Fact]
-    public async Task Attach_UnknownJob_OneLineAndExitsOne()
+    public async Task Attach_UnknownJob_OneLineNamingItAndExitsTwo()
     {
         var id = Guid.NewGuid();
 
         var result = await RunAsync("attach", id.ToString());
 
-        Assert.Equal(ExitCodes.ItemsFailed, result.ExitCode);
-        Assert.Equal([$"grid: There is no job {id} in the cluster's job store (it was never submitted, or was forgotten or deleted after its retention)."], result.ErrorLines);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"grid attach: there is no job {id} in the cluster's job store (it was never submitted, or was forgotten or deleted after its retention)"], result.ErrorLines);
         Assert.Empty(result.Out);
     }
 
@@ -310,8 +310,8 @@ public sealed class DetachedJobCommandsTests(PostgresFixture postgres) : IAsyncL
 
         var gone = await RunAsync("cancel", job.ToString());
 
-        Assert.Equal(ExitCodes.ItemsFailed, gone.ExitCode);
-        Assert.StartsWith($"grid: There is no job {job} in the ", Assert.Single(gone.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(2, gone.ExitCode);
+        Assert.StartsWith($"grid cancel: there is no job {job} in the ", Assert.Single(gone.ErrorLines), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed partial class SiloProgramTests : IDisposable
     [InlineData("Grid__Jobs__Lease", "00:00:01", "grid-silo: Grid:Jobs:Lease must be between 00:00:02 and 00:10:00; got 00:00:01.")]
     [InlineData("Grid__Dashboard__Enabled", "maybe", "grid-silo: Grid:Dashboard:Enabled must be true or false; got 'maybe'.")]
     [InlineData("Grid__Jobs__Store", "not-a-connection-string", "grid-silo: Grid:Jobs:Store is not an Npgsql connection string (Host=...;Database=...;Username=...;Password=...): ")]
+    [InlineData("Grid__Jobs__Store", "Host=127.0.0.1;Port=1;Database=grid;Username=grid;Password=secret", "grid-silo: The job store (Grid:Jobs:Store, Host=127.0.0.1;Port=1;Database=grid;Username=grid) cannot be reached: ")]
     public async Task Start_BadSetting_ExitsTwoWithOneLineNamingIt(string variable, string value, string line)
     {
         await using var silo = await SiloProcess.StartAsync(new SiloProcessOptions
