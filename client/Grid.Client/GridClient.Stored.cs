@@ -77,7 +77,11 @@ public sealed partial class GridClient
         {
             if (packed.Data.Length > _messageBudget * 8L)
             {
-                throw new GridException($"Input item {start} is {packed.Data.Length} bytes of JSON, more than the cluster's message limit ({_messageBudget * 8L} bytes) allows one item.");
+                // One item too large to travel: it is stored as failed, saying why, and the rest of the input goes on.
+                packed = new PackedItems([], [0])
+                {
+                    Refused = [$"Input item {start} is {packed.Data.Length} bytes of JSON, more than the cluster's message limit ({_messageBudget * 8L} bytes) allows one item."],
+                };
             }
 
             await ThroughAnyGatewayAsync(() => job.AppendAsync(start, new Immutable<PackedItems>(packed)), cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,10 @@ public sealed record PackedItems(byte[] Data, int[] Ends)
     /// <summary>The JSON settings items are written and read with, on clients and silos alike: System.Text.Json's defaults.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 
+    /// <summary>Gets, for a batch of inputs, why each item that could not be stored was refused (its JSON is then empty), <see langword="null"/> where it was stored; <see langword="null"/> when every item was.</summary>
+    [Id(100)]
+    public string?[]? Refused { get; init; }
+
     /// <summary>Gets the number of items.</summary>
     public int Count => Ends.Length;
 

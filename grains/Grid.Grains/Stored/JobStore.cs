@@ -106,6 +106,28 @@ internal sealed class JobStore : IAsyncDisposable
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (items.Refused is { } refused && refused.Any(r => r is not null))
+        {
+            // Items refused on the way (too large to travel) have their result now: failed, saying why; no run ever takes them.
+            var positions = Enumerable.Range(0, refused.Length).Where(i => refused[i] is not null).ToArray();
+            await using var fail = new NpgsqlCommand(
+                """
+                WITH added AS (
+                    INSERT INTO grid_results (job_id, idx, status, error_type, error_message, duration_us, worker, attempts)
+                    SELECT $1, $2 + r.position, 1, $3, r.reason, 0, 'none', 0 FROM unnest($4::integer[], $5::text[]) AS r(position, reason)
+                    ON CONFLICT (job_id, idx) DO NOTHING RETURNING 1)
+                UPDATE grid_jobs SET failed = failed + (SELECT count(*) FROM added) WHERE id = $1
+                """,
+                connection,
+                transaction);
+            fail.Parameters.Add(new() { Value = jobId });
+            fail.Parameters.Add(new() { Value = startIndex });
+            fail.Parameters.Add(new() { Value = typeof(GridException).FullName! });
+            fail.Parameters.Add(new() { Value = positions });
+            fail.Parameters.Add(new() { Value = positions.Select(i => refused[i]!).ToArray() });
+            await fail.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

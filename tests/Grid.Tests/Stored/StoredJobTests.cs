@@ -34,8 +34,13 @@ public sealed class StoredJobTests(PostgresFixture postgres) : IAsyncLifetime
         await postgres.DropDatabaseAsync(_store);
     }
 
-    internal static Task<TestCluster> StartSiloAsync(string? store) => TestCluster.StartAsync(silo =>
+    internal static Task<TestCluster> StartSiloAsync(string? store, int? messageLimit = null) => TestCluster.StartAsync(silo =>
     {
+        if (messageLimit is { } limit)
+        {
+            silo.Services.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.MaxMessageBodySize = limit);
+        }
+
         silo.Configure(o => o.MaxLocalWorkers = 2);
         silo.AddKernel(TwiceKernel.Name, new TwiceKernel());
         silo.AddKernel(OddFailsKernel.Name, new OddFailsKernel());
@@ -144,6 +149,27 @@ public sealed class StoredJobTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal(JobOutcome.Failed, summary.Outcome);
         Assert.Contains("The job store refused to store its results (42501", summary.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubmitJobAsync_AnItemOverTheMessageLimit_FailsThatItemSayingWhyAndStoresTheRest()
+    {
+        await using var small = await StartSiloAsync(_store, messageLimit: 65_536);
+        var huge = new string('x', 70_000);
+        var inputs = Enumerable.Range(0, 5).Select(i => new LatchItem(i, i == 3 ? huge : null)).ToList();
+
+        var job = await small.Client.SubmitJobAsync<LatchItem, long>(LatchKernel.Name, inputs);
+        var attached = small.Client.AttachAsync<long>(job.Id);
+        var results = await attached.ReadAllAsync();
+
+        Assert.Equal(5, job.Total);
+        GridJobReading.AssertEachIndexOnce(results, 5);
+        var refused = results.Single(r => r.Index == 3);
+        Assert.Equal(ItemStatus.Failed, refused.Status);
+        Assert.StartsWith("Input item 3 is 700", refused.Error!.Message, StringComparison.Ordinal);
+        Assert.EndsWith("bytes of JSON, more than the cluster's message limit (65536 bytes) allows one item.", refused.Error.Message, StringComparison.Ordinal);
+        Assert.All(results.Where(r => r.Index != 3), r => Assert.Equal((true, r.Index), (r.IsSuccess, r.Value)));
+        Assert.Equal((JobOutcome.Completed, 4L, 1L), ((await attached.Summary).Outcome, (await attached.Summary).Succeeded, (await attached.Summary).Failed));
     }
 
     [Fact]
