@@ -80,7 +80,7 @@ internal sealed class BenchSilos : IAsyncDisposable
         {
             if (Environment.GetEnvironmentVariable("GRID_BENCH_SILO_LOG") is { Length: > 0 } filter && e.Data?.Contains(filter, StringComparison.Ordinal) == true)
             {
-                Console.WriteLine($"[{name}] {e.Data}");
+                Console.WriteLine($"[{name} {DateTime.Now:HH:mm:ss.fff}] {e.Data}");
             }
         };
         process.BeginOutputReadLine();

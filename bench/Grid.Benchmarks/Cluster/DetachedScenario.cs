@@ -113,7 +113,7 @@ internal sealed class DetachedScenario : IScenario
             before = (await StoredCountAsync(store, jobId, cancellationToken).ConfigureAwait(false));
         }
 
-        Measure.Line("full restart", $"both silos killed with SIGKILL with {before} of 400 results stored; two new silos started on other ports");
+        Measure.Line("full restart", $"at {DateTime.Now:HH:mm:ss.fff} both silos killed with SIGKILL with {before} of 400 results stored; two new silos started on other ports");
         var killed = Stopwatch.GetTimestamp();
         await silos.StartAsync(cancellationToken).ConfigureAwait(false);
         var back = Stopwatch.GetTimestamp();

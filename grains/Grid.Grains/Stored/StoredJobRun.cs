@@ -69,6 +69,9 @@ internal sealed partial class StoredJobRun
     /// <summary>Gets the job.</summary>
     public Guid JobId => _claim.JobId;
 
+    /// <summary>Gets whether the run ended on an error (its map job could not start, say, while membership still lists a dead silo); its lease is then given back so the job is taken again at once.</summary>
+    public bool Failed { get; private set; }
+
     /// <summary>Gets the lease epoch the run holds the job at.</summary>
     public int Epoch => _claim.Epoch;
 
@@ -106,6 +109,7 @@ internal sealed partial class StoredJobRun
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !_leaseLost)
         {
+            Failed = true;
             LogRunFailed(_logger, exception, JobId, exception.Message);
             _job?.CancelAsync("The silo running the job stopped its run.").Ignore();
         }

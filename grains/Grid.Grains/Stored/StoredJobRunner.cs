@@ -136,6 +136,11 @@ internal sealed partial class StoredJobRunner(
         foreach (var (id, entry) in _runs.Where(r => r.Value.Task.IsCompleted).ToList())
         {
             _runs.Remove(id);
+            if (entry.Run.Failed)
+            {
+                // The job did not end: give its lease back now rather than when it passes, so a silo takes it again next round.
+                await store.ReleaseAsync(id, Owner, entry.Run.Epoch, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (_runs.Count == 0)

@@ -47,6 +47,11 @@ public sealed class GridClusterOptions
     /// <value>The default value is 5 seconds: a full restart joins within about 15 s of the last silo's death.</value>
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Gets or sets how long the pools' grain directory holds back the entries of silos that died before it places their grains again (Orleans' <c>RangeLeaseDuration</c>).</summary>
+    /// <remarks>Until it passes, a silo that joined after the others died cannot register its worker pool, so a job it resumes takes no chunks.</remarks>
+    /// <value>The default value is 5 seconds: longer than a crashed silo takes to be declared dead (about 3 s), instead of Orleans' 30 s.</value>
+    public TimeSpan DirectoryLease { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets or sets how long connecting to Redis may take.</summary>
     /// <value>The default value is 5 seconds.</value>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);

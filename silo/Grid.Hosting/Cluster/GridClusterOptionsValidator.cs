@@ -58,6 +58,11 @@ internal static class GridClusterOptionsValidator
             yield return $"{Section}:HeartbeatPeriod must be between 00:00:01 and 00:05:00; got {options.HeartbeatPeriod}.";
         }
 
+        if (options.DirectoryLease < TimeSpan.FromSeconds(1) || options.DirectoryLease > TimeSpan.FromMinutes(5))
+        {
+            yield return $"{Section}:DirectoryLease must be between 00:00:01 and 00:05:00; got {options.DirectoryLease}.";
+        }
+
         if (options.NumMissedProbesLimit is < 1 or > 100)
         {
             yield return $"{Section}:NumMissedProbesLimit must be between 1 and 100; got {options.NumMissedProbesLimit}.";

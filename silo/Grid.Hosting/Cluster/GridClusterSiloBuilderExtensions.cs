@@ -60,6 +60,7 @@ public static class GridClusterSiloBuilderExtensions
             o.NumMissedTableIAmAliveLimit = 3;
         });
         builder.Configure<SiloMessagingOptions>(o => o.MaxMessageBodySize = options.MaxMessageBytes);
+        builder.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = options.DirectoryLease);
         // In a cluster, the dashboard shows the other silos too.
         builder.Services.AddSingleton<ClusterDirectory>();
         builder.Services.AddSingleton<IClusterDirectory>(sp => sp.GetRequiredService<ClusterDirectory>());
