@@ -47,6 +47,10 @@ public sealed record StoredJob(
     [Id(106)]
     public string OutputType { get; init; } = string.Empty;
 
+    /// <summary>Gets the id of the job grain its latest run started, whose trace the dashboard of the silo that grain was placed on shows, or <see langword="null"/> while no silo has run it.</summary>
+    [Id(107)]
+    public Guid? RunJobId { get; init; }
+
     /// <summary>Gets the items with a stored result of any kind.</summary>
     public long Completed => Succeeded + Failed + TimedOut + Cancelled;
 }

@@ -48,6 +48,15 @@ public sealed class JobMonitor(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>Gets whether the silo keeps the job (running, or among the last <see cref="MaxFinishedJobs"/> finished), so that <see cref="GetJob"/> would find it.</summary>
+    public bool Knows(Guid jobId)
+    {
+        lock (_lock)
+        {
+            return _jobs.ContainsKey(jobId);
+        }
+    }
+
     /// <summary>Gets the items finished per second over the last <paramref name="seconds"/> seconds, oldest first, one point per second.</summary>
     public IReadOnlyList<ThroughputPoint> GetThroughput(int seconds = ThroughputSeconds)
     {

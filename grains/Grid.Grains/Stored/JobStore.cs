@@ -21,7 +21,7 @@ namespace Grid.Stored;
 internal sealed class JobStore : IAsyncDisposable
 {
     private const string ResultColumns = "job_id, idx, status, value, error_type, error_message, duration_us, worker, attempts";
-    private const string JobColumns = "id, kernel, state, total, succeeded, failed, timed_out, cancelled, submitted_at, started_at, finished_at, error, owner_name, runs, output_type";
+    private const string JobColumns = "id, kernel, state, total, succeeded, failed, timed_out, cancelled, submitted_at, started_at, finished_at, error, owner_name, runs, output_type, run_job";
     private readonly NpgsqlDataSource? _source;
     private readonly StoredJobOptions _options;
 
@@ -324,6 +324,17 @@ internal sealed class JobStore : IAsyncDisposable
         }
 
         return held;
+    }
+
+    /// <summary>Records <paramref name="runJobId"/> as the map job of the run that holds the job at <paramref name="epoch"/>; returns <see langword="false"/>, changing nothing, when the owner no longer holds it.</summary>
+    public async Task<bool> SetRunJobAsync(Guid jobId, string owner, int epoch, Guid runJobId, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("UPDATE grid_jobs SET run_job = $4 WHERE id = $1 AND owner = $2 AND epoch = $3 AND state = 2");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = owner });
+        command.Parameters.Add(new() { Value = epoch });
+        command.Parameters.Add(new() { Value = runJobId });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Reads a job's input blocks in order, a few at a time.</summary>
@@ -696,6 +707,7 @@ internal sealed class JobStore : IAsyncDisposable
         Owner = reader.IsDBNull(12) ? null : reader.GetString(12),
         Runs = reader.GetInt32(13),
         OutputType = reader.GetString(14),
+        RunJobId = reader.IsDBNull(15) ? null : reader.GetGuid(15),
     };
 
     private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)

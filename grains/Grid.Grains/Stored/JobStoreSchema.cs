@@ -69,6 +69,11 @@ internal static class JobStoreSchema
         );
         CREATE INDEX grid_results_seq ON grid_results (job_id, seq);
         """,
+
+        // Version 2: the map job of the job's latest run, so the dashboard can open that run's trace.
+        """
+        ALTER TABLE grid_jobs ADD COLUMN run_job uuid;
+        """,
     ];
 
     /// <summary>Gets the newest schema version this silo knows.</summary>
@@ -117,30 +122,36 @@ internal static class JobStoreSchema
         $"{StoredJobOptions.SectionName}:Store holds a job store of schema version {found}, newer than version {Version}, the newest this silo knows: run a silo of the newer Grid, or give this one a store of its own.");
 
     /// <summary>Brings the store's schema up to <see cref="Version"/>; throws an <see cref="InvalidOperationException"/> naming both versions when the store's is newer.</summary>
-    public static async Task MigrateAsync(NpgsqlDataSource store, CancellationToken cancellationToken)
+    public static Task MigrateAsync(NpgsqlDataSource store, CancellationToken cancellationToken) => MigrateAsync(store, Version, cancellationToken);
+
+    /// <summary>Brings the store's schema up to <paramref name="version"/> (1 to <see cref="Version"/>); a store already at that version or past it is left as it is.</summary>
+    /// <remarks>A store of an older version is what a silo of an older Grid left; the migration tests make one with this.</remarks>
+    public static async Task MigrateAsync(NpgsqlDataSource store, int version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(version, Version);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})", cancellationToken).ConfigureAwait(false);
         await Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS grid_schema (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
         await using (var read = new NpgsqlCommand("SELECT max(version) FROM grid_schema", connection, transaction))
         {
-            var found = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int version ? version : 0;
+            var found = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int stored ? stored : 0;
             if (found > Version)
             {
                 throw Newer(found);
             }
 
-            for (var next = found + 1; next <= Version; next++)
+            for (var next = found + 1; next <= version; next++)
             {
                 await Execute(connection, transaction, Migrations[next - 1], cancellationToken).ConfigureAwait(false);
             }
 
-            if (found < Version)
+            if (found < version)
             {
                 await Execute(connection, transaction, "DELETE FROM grid_schema", cancellationToken).ConfigureAwait(false);
-                await Execute(connection, transaction, $"INSERT INTO grid_schema (version) VALUES ({Version})", cancellationToken).ConfigureAwait(false);
+                await Execute(connection, transaction, $"INSERT INTO grid_schema (version) VALUES ({version})", cancellationToken).ConfigureAwait(false);
             }
         }
 

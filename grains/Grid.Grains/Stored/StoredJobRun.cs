@@ -154,6 +154,13 @@ internal sealed partial class StoredJobRun
             Retry = settings.Retry,
             MaxFailures = settings.MaxFailures - _claim.FinallyFailed,
         };
+        if (!await StoreAsync(token => _store.SetRunJobAsync(JobId, _owner, Epoch, runId, token)).ConfigureAwait(false))
+        {
+            // Another silo took the job over before this run began: it starts nothing.
+            LoseLease();
+            return;
+        }
+
         var job = _grains.GetGrain<IMapJobGrain>(runId);
         await job.StartAsync(spec).ConfigureAwait(false);
         _job = job;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using Grid.Dashboard.Events;
@@ -10,10 +11,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Grid.Dashboard.Api;
 
-/// <summary>Maps the dashboard's page and its read-only JSON API; every endpoint is a GET that only reads the monitors.</summary>
+/// <summary>Maps the dashboard's page and its read-only JSON API; every endpoint is a GET that only reads the monitors and the job store.</summary>
 internal static class DashboardEndpoints
 {
-    public static void MapDashboard(this IEndpointRouteBuilder endpoints, DashboardReader reader, DashboardAssets assets, DashboardEventStream events)
+    public static void MapDashboard(this IEndpointRouteBuilder endpoints, DashboardReader reader, StoredJobsReader stored, DashboardAssets assets, DashboardEventStream events)
     {
         foreach (var path in assets.Paths)
         {
@@ -35,20 +36,43 @@ internal static class DashboardEndpoints
                 ? WriteAsync(context, job, DashboardJsonContext.Default.JobTraceView)
                 : DashboardGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, $"This silo knows no job {id}: it keeps running jobs and the last {JobMonitor.MaxFinishedJobs} finished ones.");
         });
-        endpoints.MapGet("/api/throughput", context =>
+        endpoints.MapGet("/api/throughput", context => WholeNumberError(context, "seconds", JobMonitor.ThroughputSeconds, JobMonitor.ThroughputSeconds, out var seconds) is { } error
+            ? DashboardGuard.WriteProblemAsync(context, StatusCodes.Status400BadRequest, error)
+            : WriteAsync(context, reader.GetThroughput(seconds), DashboardJsonContext.Default.IReadOnlyListThroughputPointView));
+        endpoints.MapGet("/api/stored-jobs", async context =>
         {
-            var seconds = JobMonitor.ThroughputSeconds;
-            if (context.Request.Query.TryGetValue("seconds", out var value)
-                && !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out seconds))
+            if (WholeNumberError(context, "limit", StoredJobsReader.DefaultLimit, StoredJobsReader.MaxLimit, out var limit) is { } error)
             {
-                return DashboardGuard.WriteProblemAsync(context, StatusCodes.Status400BadRequest, $"seconds must be a whole number from 1 to {JobMonitor.ThroughputSeconds}; got '{value}'.");
+                await DashboardGuard.WriteProblemAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+                return;
             }
 
-            return WriteAsync(context, reader.GetThroughput(seconds), DashboardJsonContext.Default.IReadOnlyListThroughputPointView);
+            StoredJobsView jobs;
+            try
+            {
+                jobs = await stored.GetAsync(limit, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is DbException or TimeoutException)
+            {
+                await DashboardGuard.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, $"The job store could not list the stored jobs: {exception.Message}").ConfigureAwait(false);
+                return;
+            }
+
+            await WriteAsync(context, jobs, DashboardJsonContext.Default.StoredJobsView).ConfigureAwait(false);
         });
         endpoints.MapGet("/api/errors", context => WriteAsync(context, reader.GetErrors(), DashboardJsonContext.Default.IReadOnlyListErrorView));
         endpoints.MapGet("/api/events", events.StreamAsync);
         endpoints.MapFallback("{*path}", context => DashboardGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, $"The dashboard has nothing at {context.Request.Path}."));
+    }
+
+    // Reads a whole-number query parameter, fallback when absent (the reader serves values past max as max, and 0 as 1);
+    // returns why the request is refused when it is not a whole number.
+    private static string? WholeNumberError(HttpContext context, string name, int fallback, int max, out int value)
+    {
+        value = fallback;
+        return !context.Request.Query.TryGetValue(name, out var text) || int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value)
+            ? null
+            : $"{name} must be a whole number from 1 to {max}; got '{text}'.";
     }
 
     private static Task WriteAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo)

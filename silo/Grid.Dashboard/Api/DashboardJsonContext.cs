@@ -11,5 +11,6 @@ namespace Grid.Dashboard.Api;
 [JsonSerializable(typeof(IReadOnlyList<ThroughputPointView>))]
 [JsonSerializable(typeof(IReadOnlyList<ErrorView>))]
 [JsonSerializable(typeof(DashboardUpdate))]
+[JsonSerializable(typeof(StoredJobsView))]
 [JsonSerializable(typeof(ProblemView))]
 internal sealed partial class DashboardJsonContext : JsonSerializerContext;

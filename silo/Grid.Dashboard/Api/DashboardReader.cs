@@ -60,7 +60,7 @@ internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimePro
     /// <summary>Gets the running jobs, newest first, then the finished ones, newest first.</summary>
     public IReadOnlyList<JobView> GetJobs() => [.. jobs.GetJobs().Select(ToView)];
 
-    /// <summary>Gets a job with its chunk waterfall, or <see langword="null"/> when the silo does not know it.</summary>
+    /// <summary>Gets a job with its chunk waterfall and its diagnosis, or <see langword="null"/> when the silo does not know it.</summary>
     public JobTraceView? GetJob(Guid jobId)
     {
         if (jobs.GetJob(jobId) is not { } detail)
@@ -92,15 +92,15 @@ internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimePro
                 : (1, chunk.Items, run);
         }
 
-        var job = ToView(detail.Job);
-        var capacity = detail.Job.Elapsed.TotalMilliseconds * Math.Max(1, detail.Job.Workers);
+        var diagnosis = JobDiagnosis.Of(detail);
         return new JobTraceView(
-            job,
+            ToView(detail.Job),
             chunks,
             detail.ChunksDropped,
             [.. lanes.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new WorkerLaneView(l.Key, l.Value.Chunks, l.Value.Items, l.Value.Busy.TotalMilliseconds))],
             busy.TotalMilliseconds,
-            capacity > 0 ? Math.Clamp(busy.TotalMilliseconds / capacity, 0, 1) : 0);
+            diagnosis.Efficiency,
+            diagnosis);
     }
 
     /// <summary>Gets the items finished per second over the last <paramref name="seconds"/> seconds, oldest first.</summary>

@@ -6,5 +6,6 @@ namespace Grid.Dashboard.Api;
 /// <param name="ChunksDropped">Chunks finished beyond that limit, counted but not kept.</param>
 /// <param name="Workers">One lane per worker that ran a chunk, by name.</param>
 /// <param name="BusyMs">The busy time of all workers added up, in milliseconds.</param>
-/// <param name="Utilisation">Busy time over wall time times the job's workers, 0 to 1.</param>
-internal sealed record JobTraceView(JobView Job, IReadOnlyList<ChunkView> Chunks, long ChunksDropped, IReadOnlyList<WorkerLaneView> Workers, double BusyMs, double Utilisation);
+/// <param name="Utilisation">Busy time over wall time times the job's workers, 0 to 1 (the diagnosis's efficiency).</param>
+/// <param name="Diagnosis">Why the job took as long as it did: queue wait, stragglers, the idle tail and efficiency, with sentences that say it.</param>
+internal sealed record JobTraceView(JobView Job, IReadOnlyList<ChunkView> Chunks, long ChunksDropped, IReadOnlyList<WorkerLaneView> Workers, double BusyMs, double Utilisation, JobDiagnosisView Diagnosis);

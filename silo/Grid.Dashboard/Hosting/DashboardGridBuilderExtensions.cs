@@ -2,6 +2,7 @@ using Grid.Dashboard.Api;
 using Grid.Dashboard.Hosting;
 using Grid.Monitoring;
 using Grid.Hosting;
+using Grid.Stored;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +37,7 @@ public static class DashboardGridBuilderExtensions
             }
 
             services.AddSingleton(sp => new DashboardReader(sp.GetRequiredService<JobMonitor>(), sp.GetRequiredService<SiloMonitor>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IClusterDirectory>()));
+            services.AddSingleton(sp => new StoredJobsReader(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<JobMonitor>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new DashboardServer(
                 sp.GetRequiredService<IOptions<DashboardOptions>>(),
                 sp.GetRequiredService<DashboardReader>(),

@@ -166,7 +166,7 @@ public sealed partial class DashboardServer : ISiloLifecycleParticipant, IAsyncD
         var token = DashboardOptionsValidator.HasToken(_options) ? new AccessToken(_options.Token!) : null;
         app.Use(next => new DashboardGuard(next, token).InvokeAsync);
         app.UseRouting();
-        app.MapDashboard(_reader, app.Services.GetRequiredService<DashboardAssets>(), app.Services.GetRequiredService<DashboardEventStream>());
+        app.MapDashboard(_reader, _silo.GetRequiredService<StoredJobsReader>(), app.Services.GetRequiredService<DashboardAssets>(), app.Services.GetRequiredService<DashboardEventStream>());
         if (orleans)
         {
             app.MapOrleansDashboard(OrleansDashboard.Path);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Grid.Client;
 using Grid.Jobs;
 using Grid.Tests.TestKernels;
 
@@ -62,6 +63,82 @@ public sealed class DashboardApiTests(DashboardClusterFixture cluster)
             lanes.Select(l => (l.GetProperty("worker").GetString()!, l.GetProperty("items").GetInt64())));
         Assert.Equal(summary.BusyTime.TotalMilliseconds, root.GetProperty("busyMs").GetDouble(), precision: 3);
         Assert.InRange(root.GetProperty("utilisation").GetDouble(), 0, 1);
+    }
+
+    [Fact]
+    public async Task GetJob_LastItemHeldAfterEveryOther_DiagnosisNamesItsChunkAsTheLoneTail()
+    {
+        using var guard = TestLimits.HangGuard();
+        using var before = new Gate();
+        using var last = new Gate();
+        GateItem[] items = [.. Enumerable.Range(0, 40).Select(i => new GateItem(before, i)), new GateItem(before, 40, Blocks: true), new GateItem(last, 41, Blocks: true)];
+
+        // At most 4 items in flight on 2 workers makes every chunk one item. Items 40 and 41 hold both workers; 40 is let go first,
+        // and 41 only once 40's result has come back, so 41's chunk ends alone and last.
+        var job = cluster.Client.Map<GateItem, long>(GateKernel.Name, items, new MapOptions { MaxInFlight = 4 }, guard.Token);
+        var read = 0;
+        await using (var results = job.GetAsyncEnumerator(guard.Token))
+        {
+            while (read < 40 && await results.MoveNextAsync())
+            {
+                read++;
+            }
+
+            await Task.WhenAll(before.Blocked.WhenReached(1), last.Blocked.WhenReached(1)).WaitAsync(guard.Token);
+            before.Open();
+            Assert.True(await results.MoveNextAsync());
+            Assert.Equal(40, results.Current.Index);
+            last.Open();
+            while (await results.MoveNextAsync())
+            {
+                read++;
+            }
+        }
+
+        Assert.Equal(41, read);
+        await job.Summary.WaitAsync(guard.Token);
+
+        using var trace = await GetJsonAsync($"/api/jobs/{job.Id}");
+
+        var root = trace.RootElement;
+        var diagnosis = root.GetProperty("diagnosis");
+        var chunks = root.GetProperty("chunks").EnumerateArray().ToList();
+        Assert.Equal(42, chunks.Count);
+        Assert.Equal((42, DashboardClusterFixture.Workers), (diagnosis.GetProperty("chunks").GetInt32(), diagnosis.GetProperty("workers").GetInt32()));
+        Assert.Equal(chunks.Sum(c => c.GetProperty("queueWaitMs").GetDouble()), diagnosis.GetProperty("queueWaitMs").GetDouble(), tolerance: 1e-6);
+        Assert.Equal(root.GetProperty("busyMs").GetDouble(), diagnosis.GetProperty("runMs").GetDouble(), tolerance: 1e-6);
+        Assert.Equal(root.GetProperty("utilisation").GetDouble(), diagnosis.GetProperty("efficiency").GetDouble());
+        var held = diagnosis.GetProperty("tail").GetProperty("lastChunk");
+        Assert.Equal((41L, 1), (held.GetProperty("startIndex").GetInt64(), held.GetProperty("items").GetInt32()));
+        Assert.True(diagnosis.GetProperty("tail").GetProperty("lastWorkerAloneMs").GetDouble() > 0);
+        var sentences = diagnosis.GetProperty("sentences").EnumerateArray().Select(s => s.GetString()!).ToList();
+        Assert.StartsWith("Workers were busy ", sentences[0], StringComparison.Ordinal);
+        Assert.StartsWith("Chunks waited ", sentences[1], StringComparison.Ordinal);
+        Assert.Contains(sentences, s => s.StartsWith("For ", StringComparison.Ordinal) && s.Contains(" at the end only 1 of 2 workers had work", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetStoredJobs_SiloWithoutStore_AnswersAnEmptyListSayingItHasNoStore()
+    {
+        using var answer = await GetJsonAsync("/api/stored-jobs");
+
+        Assert.False(answer.RootElement.GetProperty("hasStore").GetBoolean());
+        Assert.Empty(answer.RootElement.GetProperty("jobs").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("limit=abc", "abc")]
+    [InlineData("limit=-1", "-1")]
+    [InlineData("limit=", "")]
+    [InlineData("limit=2147483648", "2147483648")]
+    [InlineData("limit=5&limit=6", "5,6")]
+    public async Task GetStoredJobs_LimitNotAWholeNumber_Returns400NamingTheRangeAndTheValue(string query, string value)
+    {
+        using var response = await cluster.Http.GetAsync(new Uri($"/api/stored-jobs?{query}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal($"limit must be a whole number from 1 to 200; got '{value}'.", body.RootElement.GetProperty("error").GetString());
     }
 
     [Fact]

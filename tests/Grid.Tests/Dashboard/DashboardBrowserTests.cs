@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
 using Grid.Jobs;
+using Grid.Stored;
+using Grid.Tests.Stored;
 using Grid.Tests.TestKernels;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -70,8 +73,64 @@ public sealed class DashboardBrowserTests(DashboardClusterFixture cluster, ITest
         var workers = await chunks.EvaluateAllAsync<string[]>("bars => bars.map(b => b.dataset.worker)");
         Assert.Equal(summary.Workers.Select(w => w.Worker).Order(StringComparer.Ordinal), workers.Distinct().Order(StringComparer.Ordinal));
 
+        // The diagnosis of the finished job, in the sentences the API gives.
+        using var traced = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri($"/api/jobs/{job.Id}", UriKind.Relative), guard.Token));
+        var sentences = traced.RootElement.GetProperty("diagnosis").GetProperty("sentences").EnumerateArray().Select(s => s.GetString()!).ToArray();
+        Assert.StartsWith("Workers were busy ", sentences[0], StringComparison.Ordinal);
+        await Expect(page.GetByTestId("diagnosis-sentence")).ToHaveTextAsync(sentences, new() { Timeout = Wait });
+
         SaveScreenshot(await page.ScreenshotAsync(new() { FullPage = true }), ScreenshotPath);
         Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task Page_StoredJobFinished_ListsItWithItsProgressAndOpensItsRunsTraceOrNamesItsOwner()
+    {
+        using var guard = TestLimits.HangGuard();
+
+        // This collection's silo has no job store: this test brings its own, from the run's PostgreSQL.
+        var postgres = new PostgresFixture();
+        await postgres.InitializeAsync();
+        var store = await postgres.CreateDatabaseAsync(guard.Token);
+        try
+        {
+            await using var silo = await DashboardStoredJobsTests.StartSiloAsync(store, "stored-silo");
+            var job = await silo.Client.SubmitJobAsync<long, long>(TwiceKernel.Name, Enumerable.Range(0, 500).Select(i => (long)i), cancellationToken: guard.Token);
+            Assert.Equal(500, (await silo.Client.AttachAsync<long>(job.Id).ReadAllAsync()).Count);
+            var run = (await silo.Client.GetJobAsync(job.Id, guard.Token))!.RunJobId!.Value;
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await LaunchAsync(playwright);
+            var (page, problems) = await OpenPageAsync(browser);
+
+            await page.GotoAsync(DashboardClusterFixture.AddressOf(silo).ToString());
+
+            var row = page.Locator($"[data-testid=stored-row][data-job-id='{job.Id}']");
+            await Expect(row.GetByTestId("stored-state")).ToHaveTextAsync(nameof(StoredJobState.Completed), new() { Timeout = Wait });
+            await Expect(row.GetByTestId("stored-progress")).ToHaveTextAsync("100%");
+            await Expect(row.GetByTestId("stored-ok")).ToHaveTextAsync(Count(500));
+            await Expect(row.GetByTestId("stored-failed")).ToHaveTextAsync("0");
+
+            await row.GetByTestId("stored-trace-link").ClickAsync();
+            var trace = page.GetByTestId("trace-view");
+            await Expect(trace).ToHaveAttributeAsync("data-job-id", run.ToString(), new() { Timeout = Wait });
+            await Expect(trace).ToHaveAttributeAsync("data-outcome", nameof(JobOutcome.Completed), new() { Timeout = Wait });
+            await Expect(page.GetByTestId("trace-total")).ToHaveTextAsync(Count(500));
+            await Expect(page.GetByTestId("diagnosis-sentence").First).ToContainTextAsync("Workers were busy ");
+
+            SaveScreenshot(await page.ScreenshotAsync(new() { FullPage = true }), "TestResults/dashboard-stored.png");
+
+            // Another cluster's silo on the same store lists the job too, but never saw its run: it names the owner, with no link.
+            await using var other = await DashboardStoredJobsTests.StartSiloAsync(store, "other-silo", twice: false);
+            await page.GotoAsync(DashboardClusterFixture.AddressOf(other).ToString());
+            var elsewhere = page.Locator($"[data-testid=stored-row][data-job-id='{job.Id}']");
+            await Expect(elsewhere.GetByTestId("stored-trace-elsewhere")).ToHaveTextAsync("owned by stored-silo", new() { Timeout = Wait });
+            await Expect(elsewhere.GetByTestId("stored-trace-link")).ToHaveCountAsync(0);
+            Assert.Empty(problems);
+        }
+        finally
+        {
+            await postgres.DropDatabaseAsync(store, CancellationToken.None);
+        }
     }
 
     [Fact]

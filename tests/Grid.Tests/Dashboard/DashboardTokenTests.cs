@@ -35,6 +35,8 @@ public sealed class DashboardTokenTests : IAsyncLifetime
     [InlineData("/app.js")]
     [InlineData("/api/silos")]
     [InlineData("/api/jobs")]
+    [InlineData("/api/stored-jobs")]
+    [InlineData("/api/stored-jobs?limit=5")]
     [InlineData("/api/events")]
     [InlineData("/orleans/")]
     [InlineData("/orleans/index.min.js")]

@@ -63,6 +63,66 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MigrateAsync_StoreOfVersion1WithAFinishedJob_MigratesToVersion2KeepingTheJobAndItsResults()
+    {
+        var job = Guid.NewGuid();
+        await using (var old = NpgsqlDataSource.Create(_database))
+        {
+            await JobStoreSchema.MigrateAsync(old, version: 1, CancellationToken.None);
+
+            // A job as a silo of schema version 1 left it: completed, with both results stored.
+            foreach (var sql in new[]
+            {
+                """
+                INSERT INTO grid_jobs (id, kernel, input_type, output_type, settings, state, total, succeeded, started_at, finished_at, owner_name, runs)
+                VALUES ($1, 'twice', 'System.Int64', 'System.Int64', '{}', 3, 2, 2, now(), now(), 'old-silo', 1)
+                """,
+                "INSERT INTO grid_results (job_id, idx, status, value, duration_us, worker, attempts) VALUES ($1, 0, 0, '0'::bytea, 5, 'w', 1), ($1, 1, 0, '2'::bytea, 5, 'w', 1)",
+            })
+            {
+                await using var insert = old.CreateCommand(sql);
+                insert.Parameters.Add(new() { Value = job });
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            Assert.Equal(1, await postgres.QueryAsAdminAsync<int>(_database, "SELECT max(version) FROM grid_schema"));
+        }
+
+        await using var store = NewStore();
+        await store.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(2, await postgres.QueryAsAdminAsync<int>(_database, "SELECT max(version) FROM grid_schema"));
+        var kept = await store.GetAsync(job, CancellationToken.None);
+        Assert.Equal(
+            (StoredJobState.Completed, 2L, 2L, "old-silo", 1, (Guid?)null),
+            (kept!.State, kept.Total, kept.Succeeded, kept.Owner, kept.Runs, kept.RunJobId));
+        var (results, _) = await store.ReadResultsAsync(job, 0, 10, failedOnly: false, CancellationToken.None);
+        Assert.Equal([0L, 1L], results.Indices.Order());
+    }
+
+    [Fact]
+    public async Task SetRunJobAsync_AfterAnotherSiloTookTheJobOver_ChangesNothing()
+    {
+        await using var a = NewStore();
+        await using var b = NewStore();
+        await a.MigrateAsync(CancellationToken.None);
+        var job = await SubmitAsync(a, 3);
+        var first = Assert.Single(await a.ClaimAsync("silo-a", "a", 1, [], [], CancellationToken.None));
+        var runOfA = Guid.NewGuid();
+        Assert.True(await a.SetRunJobAsync(job, "silo-a", first.Epoch, runOfA, CancellationToken.None));
+        Assert.Equal(runOfA, (await a.GetAsync(job, CancellationToken.None))!.RunJobId);
+
+        await postgres.ExecuteAsAdminAsync(_database, $"UPDATE grid_jobs SET lease_until = now() - interval '1 second' WHERE id = '{job}'");
+        var second = Assert.Single(await b.ClaimAsync("silo-b", "b", 1, [], [], CancellationToken.None));
+        var runOfB = Guid.NewGuid();
+        Assert.True(await b.SetRunJobAsync(job, "silo-b", second.Epoch, runOfB, CancellationToken.None));
+        var late = await a.SetRunJobAsync(job, "silo-a", first.Epoch, Guid.NewGuid(), CancellationToken.None);
+
+        Assert.False(late);
+        Assert.Equal((runOfB, "b", 2), (await a.GetAsync(job, CancellationToken.None)) is { } stored ? (stored.RunJobId!.Value, stored.Owner!, stored.Runs) : default);
+    }
+
+    [Fact]
     public async Task ClaimAsync_TwoSilosRaceForEachOfTwentyJobs_EachJobIsTakenByOne()
     {
         await using var a = NewStore();

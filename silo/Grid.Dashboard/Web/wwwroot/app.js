@@ -25,6 +25,7 @@
     traceLoading: false,
     traceLoadedAt: 0,
     errorsKey: "",
+    storedKey: "",
     lastUpdate: 0,
   };
 
@@ -77,7 +78,11 @@
     const headers = token !== null ? { Authorization: "Bearer " + token } : {};
     const response = await fetch(path, { headers, cache: "no-store" });
     if (response.status === 404) return null;
-    if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+    if (!response.ok) {
+      // The dashboard says why in one sentence: show that rather than the status alone.
+      const problem = await response.json().catch(() => null);
+      throw new Error(problem && problem.error ? problem.error : path + ": HTTP " + response.status);
+    }
     return response.json();
   }
 
@@ -332,6 +337,120 @@
     row.classList.toggle("selected", state.selected === job.jobId);
   }
 
+  // ---------- stored jobs ----------
+  // The store is read at most once a second however many pages ask; a silo without a store is asked again rarely.
+  const STORED_POLL_MS = 2000;
+  const NO_STORE_POLL_MS = 15000;
+  let storedTimer = 0;
+  async function loadStoredJobs() {
+    clearTimeout(storedTimer);
+    let next = STORED_POLL_MS;
+    try {
+      const view = await getJson("api/stored-jobs");
+      if (view !== null) {
+        renderStoredJobs(view);
+        if (!view.hasStore) next = NO_STORE_POLL_MS;
+      }
+    } catch (error) {
+      setText($("stored-meta"), String(error.message || error));
+    } finally {
+      storedTimer = setTimeout(loadStoredJobs, next);
+    }
+  }
+  function storedStateText(value) {
+    return value === "TimedOut" ? "Timed out" : value;
+  }
+  function renderStoredJobs(view) {
+    // Drawn again when something changed, or while a job runs, so that its elapsed time moves on.
+    const key = JSON.stringify(view);
+    if (key === state.storedKey && !view.jobs.some((j) => j.state === "Running")) return;
+    state.storedKey = key;
+    $("stored").hidden = !view.hasStore;
+    if (!view.hasStore) return;
+    $("stored-body").replaceChildren(...view.jobs.map(buildStoredRow));
+    $("stored-empty").hidden = view.jobs.length > 0;
+    const running = view.jobs.filter((j) => j.state === "Running").length;
+    const waiting = view.jobs.filter((j) => j.state === "Queued" || j.state === "Submitting").length;
+    setText($("stored-meta"), view.jobs.length === 0 ? "" : fmtInt(running) + " running · " + fmtInt(waiting) + " waiting · newest " + fmtInt(view.jobs.length) + " shown");
+  }
+  function buildStoredRow(job) {
+    const row = el("tr");
+    row.dataset.testid = "stored-row";
+    row.dataset.jobId = job.jobId;
+    const kernel = el("td", "col-kernel");
+    kernel.title = job.jobId;
+    kernel.append(el("span", "kernel", job.kernel), el("span", "job-id", job.jobId));
+    if (job.error) {
+      const error = el("span", "stored-error", job.error);
+      error.title = job.error;
+      kernel.append(error);
+    }
+    const progress = el("td");
+    const wrap = el("div", "progress");
+    const bar = el("div", "bar");
+    const fill = el("span");
+    const finished = job.finished !== null;
+    const fraction = job.total > 0 ? Math.min(1, job.completed / job.total) : finished ? 1 : 0;
+    fill.style.width = (fraction * 100).toFixed(2) + "%";
+    bar.append(fill);
+    bar.classList.toggle("streaming", job.state === "Submitting");
+    bar.classList.toggle("done", finished);
+    bar.classList.toggle("partial", finished && (job.state !== "Completed" || job.completed !== job.succeeded));
+    // 100% only once every item has a result: a floor, so 99.7% never reads as done.
+    const pct = el("span", "pct", job.total > 0 && job.completed >= job.total ? "100%" : Math.floor(fraction * 100) + "%");
+    pct.dataset.testid = "stored-progress";
+    pct.title = fmtInt(job.completed) + " of " + fmtInt(job.total);
+    wrap.append(bar, pct);
+    progress.append(wrap);
+    const cells = [kernel, progress];
+    for (const [testid, value] of [["stored-ok", job.succeeded], ["stored-failed", job.failed], ["stored-timed-out", job.timedOut], ["stored-cancelled", job.cancelled]]) {
+      const cell = el("td", "num");
+      cell.dataset.testid = testid;
+      countCell(cell, value);
+      cells.push(cell);
+    }
+    cells[3].classList.toggle("bad", job.failed > 0);
+    cells[4].classList.toggle("warn", job.timedOut > 0);
+    cells.push(el("td", null, fmtClock(new Date(job.submitted))));
+    const started = job.started !== null ? Date.parse(job.started) : null;
+    const ended = finished ? Date.parse(job.finished) : Date.now();
+    cells.push(el("td", "num", started !== null ? fmtMs(Math.max(0, ended - started)) : "–"));
+    cells.push(el("td", "num", fmtInt(job.runs)));
+    cells.push(el("td", "mono", job.owner || "–"));
+    const stateCell = el("td");
+    const badge = el("span", "badge " + job.state.toLowerCase(), storedStateText(job.state));
+    badge.dataset.testid = "stored-state";
+    stateCell.append(badge);
+    cells.push(stateCell);
+    cells.push(buildTraceCell(job));
+    row.append(...cells);
+    return row;
+  }
+  // A link to the trace of the job's latest run when this silo keeps it; else the silo that owns the job.
+  function buildTraceCell(job) {
+    const cell = el("td");
+    if (job.runJobId === null) {
+      const none = el("span", "elsewhere", "not run yet");
+      none.dataset.testid = "stored-trace-none";
+      cell.append(none);
+    } else if (job.runTraceHere) {
+      const link = el("button", "trace-link", "trace");
+      link.type = "button";
+      link.dataset.testid = "stored-trace-link";
+      link.title = "Open the trace of run " + job.runJobId;
+      link.addEventListener("click", () => openTrace(job.runJobId));
+      cell.append(link);
+    } else {
+      const owner = job.owner || "another silo";
+      const elsewhere = el("span", "elsewhere", "owned by " + owner);
+      elsewhere.dataset.testid = "stored-trace-elsewhere";
+      elsewhere.title = "This silo does not keep run " + job.runJobId + ": the dashboard of the silo its job grain was placed on does, "
+        + owner + " (which owns the job) or another silo of its cluster.";
+      cell.append(elsewhere);
+    }
+    return cell;
+  }
+
   // ---------- throughput chart ----------
   function sortedThroughput() {
     return Array.from(state.throughput.values()).sort((a, b) => a.time - b.time);
@@ -473,8 +592,13 @@
     setText($("trace-wall"), fmtMs(job.elapsedMs));
     setText($("trace-busy"), fmtMs(trace.busyMs));
     setText($("trace-util"), fmtPct(trace.utilisation));
-    $("trace-util").title = "busy " + fmtMs(trace.busyMs) + " / (wall " + fmtMs(job.elapsedMs) + " × " + job.workers + " workers)";
+    $("trace-util").title = "busy " + fmtMs(trace.busyMs) + " / (wall " + fmtMs(job.elapsedMs) + " × " + trace.diagnosis.workers + " workers)";
     setText($("trace-chunks"), fmtInt(trace.chunks.length + trace.chunksDropped));
+    $("diagnosis").replaceChildren(...trace.diagnosis.sentences.map((sentence) => {
+      const item = el("li", null, sentence);
+      item.dataset.testid = "diagnosis-sentence";
+      return item;
+    }));
     setText($("trace-note"), trace.chunksDropped > 0
       ? "Only the first " + fmtInt(trace.chunks.length) + " chunks are drawn; " + fmtInt(trace.chunksDropped) + " more ran."
       : "");
@@ -642,5 +766,6 @@
     });
     renderChart();
     connect();
+    loadStoredJobs();
   });
 })();
