@@ -6,9 +6,6 @@ namespace Grid.Benchmarks.Cluster;
 /// <summary>The cluster on this machine (silo processes meeting on Redis): trivial-item throughput and SubmitAsync round trips on two silos, and the cost of killing the job's own silo of three mid-job.</summary>
 internal sealed class ClusterScenario : IScenario
 {
-    /// <summary>The environment variables the Redis connection string is read from, in order.</summary>
-    private static readonly string[] ClusterVariables = ["GRID_CLUSTER", "GRID_TEST_REDIS"];
-
     /// <inheritdoc />
     public string Name => "cluster";
 
@@ -23,8 +20,7 @@ internal sealed class ClusterScenario : IScenario
         var chunks = checked((int)args.GetInt64("chunks", 200));
         var chunkMs = checked((int)args.GetInt64("chunk-ms", 1000));
         var workers = checked((int)args.GetInt64("workers", 2));
-        var broker = NonEmpty(args.GetString("cluster", string.Empty)) ?? ClusterVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
-            ?? throw new ArgumentException("cluster: give a Redis connection string with --cluster or GRID_CLUSTER (for the tests' Redis: eval \"$(scripts/redis.sh test-env)\").");
+        var broker = BenchConnections.Redis(args, Name);
         args.ThrowIfUnknownOptions();
 
         var results = new List<ResultLine>();
@@ -61,7 +57,7 @@ internal sealed class ClusterScenario : IScenario
     {
         var seen = new bool[items];
         long wrong = 0, count = 0;
-        await foreach (var result in client.Map<long, long>(ClusterNoOpKernel.Name, Inputs(items), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var result in client.Map<long, long>(ClusterNoOpKernel.Name, BenchConnections.Numbers(items), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (!result.IsSuccess || result.Value != result.Index + 1 || seen[result.Index])
             {
@@ -73,14 +69,6 @@ internal sealed class ClusterScenario : IScenario
         }
 
         return wrong + (items - count);
-    }
-
-    private static IEnumerable<long> Inputs(long count)
-    {
-        for (long i = 0; i < count; i++)
-        {
-            yield return i;
-        }
     }
 
     private static async Task<ResultLine[]> LatencyAsync(GridClient client, int calls, CancellationToken cancellationToken)
@@ -174,6 +162,4 @@ internal sealed class ClusterScenario : IScenario
 
         return (seen.LongCount(s => !s), duplicates, failed, firstAfterKill);
     }
-
-    private static string? NonEmpty(string value) => value.Length == 0 ? null : value;
 }

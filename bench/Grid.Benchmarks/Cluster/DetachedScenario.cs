@@ -7,8 +7,6 @@ namespace Grid.Benchmarks.Cluster;
 /// <summary>Detached jobs on two silo processes meeting on Redis and keeping jobs in PostgreSQL: how long <c>SubmitJobAsync</c> takes to store 100,000 inputs, and a million trivial items end to end, storage included.</summary>
 internal sealed class DetachedScenario : IScenario
 {
-    private static readonly string[] ClusterVariables = ["GRID_CLUSTER", "GRID_TEST_REDIS"];
-
     /// <inheritdoc />
     public string Name => "detached";
 
@@ -21,10 +19,8 @@ internal sealed class DetachedScenario : IScenario
         var items = args.GetInt64("items", 1_000_000);
         var submitItems = args.GetInt64("submit-items", 100_000);
         var workers = checked((int)args.GetInt64("workers", 2));
-        var broker = NonEmpty(args.GetString("cluster", string.Empty)) ?? ClusterVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v))
-            ?? throw new ArgumentException("detached: give a Redis connection string with --cluster or GRID_CLUSTER (for the tests' Redis: eval \"$(scripts/redis.sh test-env)\").");
-        var store = NonEmpty(args.GetString("store", string.Empty)) ?? NonEmpty(Environment.GetEnvironmentVariable("GRID_TEST_POSTGRES") ?? string.Empty)
-            ?? throw new ArgumentException("detached: give a PostgreSQL connection string with --store or GRID_TEST_POSTGRES (for the tests' PostgreSQL: eval \"$(scripts/postgres.sh test-env)\").");
+        var broker = BenchConnections.Redis(args, Name);
+        var store = BenchConnections.Store(args, Name);
         args.ThrowIfUnknownOptions();
 
         var results = new List<ResultLine>();
@@ -39,7 +35,7 @@ internal sealed class DetachedScenario : IScenario
             await RunToEndAsync(client, 20_000, cancellationToken).ConfigureAwait(false);
 
             var submitted = Stopwatch.GetTimestamp();
-            var job = await client.SubmitJobAsync<long, long>(ClusterNoOpKernel.Name, Inputs(submitItems), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var job = await client.SubmitJobAsync<long, long>(ClusterNoOpKernel.Name, BenchConnections.Numbers(submitItems), cancellationToken: cancellationToken).ConfigureAwait(false);
             var submit = Stopwatch.GetElapsedTime(submitted);
             Measure.Line("SubmitJobAsync", $"{submitItems:N0} inputs stored in {Measure.Seconds(submit)}");
             results.Add(Measure.Report("detached.submit", submit.TotalSeconds, "s", "<2", $"SubmitJobAsync of {submitItems:N0} inputs returns"));
@@ -75,7 +71,7 @@ internal sealed class DetachedScenario : IScenario
     private static async Task<long> LiveAsync(GridClient client, long items, CancellationToken cancellationToken)
     {
         long count = 0;
-        await foreach (var result in client.Map<long, long>(ClusterNoOpKernel.Name, Inputs(items), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var result in client.Map<long, long>(ClusterNoOpKernel.Name, BenchConnections.Numbers(items), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             count += result.IsSuccess ? 1 : 0;
         }
@@ -149,7 +145,7 @@ internal sealed class DetachedScenario : IScenario
     private static async Task<StoredJob> RunToEndAsync(GridClient client, long items, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        var job = await client.SubmitJobAsync<long, long>(ClusterNoOpKernel.Name, Inputs(items), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var job = await client.SubmitJobAsync<long, long>(ClusterNoOpKernel.Name, BenchConnections.Numbers(items), cancellationToken: cancellationToken).ConfigureAwait(false);
         var stored = Stopwatch.GetElapsedTime(start);
         var ended = await WaitForEndAsync(client, job.Id, cancellationToken).ConfigureAwait(false);
         Measure.Line("of which", $"{Measure.Seconds(stored)} storing the inputs, {Measure.Seconds(Stopwatch.GetElapsedTime(start) - stored)} running and storing the results ({items:N0} items)");
@@ -187,14 +183,4 @@ internal sealed class DetachedScenario : IScenario
 
         return wrong + (items - count);
     }
-
-    private static IEnumerable<long> Inputs(long count)
-    {
-        for (long i = 0; i < count; i++)
-        {
-            yield return i;
-        }
-    }
-
-    private static string? NonEmpty(string value) => value.Length == 0 ? null : value;
 }

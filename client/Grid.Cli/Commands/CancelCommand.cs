@@ -10,23 +10,14 @@ internal static class CancelCommand
     private const string Name = "cancel";
 
     /// <summary>Creates the command.</summary>
-    public static Command Create(CliContext context, GlobalOptions global)
-    {
-        var id = StoredJobs.JobIdArgument();
-        var command = new Command(
-            Name,
-            $"Cancel a detached job of the cluster (--cluster or {GlobalOptions.ClusterVariable}): a queued job ends at once; a running one drops its queued items "
-            + "and its running kernels are signalled, and ends once its silo has stopped them. Prints the job's state after the call; a job that had ended is left as it was.")
+    public static Command Create(CliContext context, GlobalOptions global) => StoredJobs.JobCommand(
+        context,
+        global,
+        Name,
+        $"Cancel a detached job of the cluster (--cluster or {GlobalOptions.ClusterVariable}): a queued job ends at once; a running one drops its queued items "
+        + "and its running kernels are signalled, and ends once its silo has stopped them. Prints the job's state after the call; a job that had ended is left as it was.",
+        async (client, jobId, settings, cancellationToken) =>
         {
-            id,
-        };
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var settings = global.Read(parseResult);
-            StoredJobs.RequireCluster(settings, Name);
-            var jobId = parseResult.GetValue(id);
-            await using var client = await GridConnector.ConnectAsync(context, settings, cancellationToken);
-            await StoredJobs.RequireJobAsync(client, Name, jobId, cancellationToken);
             var job = await client.CancelJobAsync(jobId, $"It was cancelled with grid cancel on {Environment.MachineName}.", cancellationToken);
             if (settings.Json)
             {
@@ -36,11 +27,7 @@ internal static class CancelCommand
             {
                 context.Out.WriteLine(Line(job));
             }
-
-            return ExitCodes.Ok;
         });
-        return command;
-    }
 
     /// <summary>Gets the line that tells a job's state after <c>grid cancel</c>.</summary>
     internal static string Line(StoredJob job)

@@ -9,23 +9,14 @@ internal static class ForgetCommand
     private const string Name = "forget";
 
     /// <summary>Creates the command.</summary>
-    public static Command Create(CliContext context, GlobalOptions global)
-    {
-        var id = StoredJobs.JobIdArgument();
-        var command = new Command(
-            Name,
-            $"Delete a detached job that has ended from the cluster's job store (--cluster or {GlobalOptions.ClusterVariable}), with its inputs and results, "
-            + "now rather than after the silos' retention (Grid:Jobs:Retention). A job that has not ended is refused: cancel it first.")
+    public static Command Create(CliContext context, GlobalOptions global) => StoredJobs.JobCommand(
+        context,
+        global,
+        Name,
+        $"Delete a detached job that has ended from the cluster's job store (--cluster or {GlobalOptions.ClusterVariable}), with its inputs and results, "
+        + "now rather than after the silos' retention (Grid:Jobs:Retention). A job that has not ended is refused: cancel it first.",
+        async (client, jobId, settings, cancellationToken) =>
         {
-            id,
-        };
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var settings = global.Read(parseResult);
-            StoredJobs.RequireCluster(settings, Name);
-            var jobId = parseResult.GetValue(id);
-            await using var client = await GridConnector.ConnectAsync(context, settings, cancellationToken);
-            await StoredJobs.RequireJobAsync(client, Name, jobId, cancellationToken);
             await client.ForgetJobAsync(jobId, cancellationToken);
             if (settings.Json)
             {
@@ -39,9 +30,5 @@ internal static class ForgetCommand
             {
                 context.Out.WriteLine($"job {jobId}: deleted, with its inputs and results");
             }
-
-            return ExitCodes.Ok;
         });
-        return command;
-    }
 }

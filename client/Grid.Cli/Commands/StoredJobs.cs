@@ -28,6 +28,26 @@ internal static class StoredJobs
         }
     }
 
+    /// <summary>Makes a command that acts on one stored job by its id (<c>cancel</c>, <c>forget</c>): it needs a cluster, connects, checks the job exists, then runs <paramref name="act"/>.</summary>
+    public static Command JobCommand(CliContext context, GlobalOptions global, string name, string description, Func<Client.GridClient, Guid, RunSettings, CancellationToken, Task> act)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        ArgumentNullException.ThrowIfNull(act);
+        var id = JobIdArgument();
+        var command = new Command(name, description) { id };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var settings = global.Read(parseResult);
+            RequireCluster(settings, name);
+            var jobId = parseResult.GetValue(id);
+            await using var client = await GridConnector.ConnectAsync(context, settings, cancellationToken);
+            await RequireJobAsync(client, name, jobId, cancellationToken);
+            await act(client, jobId, settings, cancellationToken);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     /// <summary>Makes the error of a job the store does not have: a mistake in the command line, so exit 2.</summary>
     public static UsageException NoSuchJob(string command, Guid jobId)
         => UsageException.For(command, $"there is no job {jobId} in the cluster's job store (it was never submitted, or was forgotten or deleted after its retention)");

@@ -40,7 +40,9 @@ public sealed class AnnouncedStuckKernel : IKernel<string, long>
     {
         AnnouncedProcess.Write(input);
         using var seen = cancellationToken.Register(() => AnnouncedProcess.Write(input + TokenSeenSuffix));
-        Thread.Sleep(Timeout.Infinite);
+        // Ignores its token for good: nothing sets this event, so only the kill of its worker process ends the call.
+        using var never = new ManualResetEventSlim();
+        never.Wait();
         throw new UnreachableException();
     }
 }
