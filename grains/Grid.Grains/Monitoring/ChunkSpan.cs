@@ -9,6 +9,8 @@ namespace Grid.Monitoring;
 /// <param name="Dispatched">When the job sent it.</param>
 /// <param name="Started">When the worker began it.</param>
 /// <param name="Ended">When the worker finished it.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record ChunkSpan(long ChunkId, string Worker, long StartIndex, int Items, int Failed, DateTimeOffset Dispatched, DateTimeOffset Started, DateTimeOffset Ended)
 {
     /// <summary>Gets the time the chunk waited for a worker.</summary>

@@ -8,4 +8,6 @@ namespace Grid.Monitoring;
 /// <param name="Kernel">Its job's kernel.</param>
 /// <param name="Index">Its index in the job's input.</param>
 /// <param name="Error">Why it did not succeed.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record ErrorRecord(DateTimeOffset At, Guid JobId, string Kernel, long Index, ItemError Error);

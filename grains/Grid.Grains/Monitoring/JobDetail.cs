@@ -4,4 +4,6 @@ namespace Grid.Monitoring;
 /// <param name="Job">The job's snapshot.</param>
 /// <param name="Chunks">Its chunks in the order they finished (the first <see cref="JobMonitor.MaxChunksPerJob"/> only).</param>
 /// <param name="ChunksDropped">Chunks finished beyond that limit, counted but not kept.</param>
-public sealed record JobDetail(JobSnapshot Job, IReadOnlyList<ChunkSpan> Chunks, long ChunksDropped);
+[GenerateSerializer]
+[Immutable]
+public sealed record JobDetail(JobSnapshot Job, ChunkSpan[] Chunks, long ChunksDropped);

@@ -2,7 +2,7 @@ using Grid.Jobs;
 
 namespace Grid.Monitoring;
 
-/// <summary>Keeps what the dashboard shows about this silo's jobs: live progress, items per second over time, each job's chunk time line and the latest errors.</summary>
+/// <summary>Keeps what the dashboard shows about this silo: its jobs' live progress, items per second over time, each job's chunk time line and the latest errors, and the items its own workers ran per second.</summary>
 /// <remarks>Job grains report once per chunk, never per item, and everything kept is bounded, so watching costs the jobs next to nothing.</remarks>
 public sealed class JobMonitor(TimeProvider timeProvider)
 {
@@ -15,6 +15,9 @@ public sealed class JobMonitor(TimeProvider timeProvider)
     /// <summary>The most item errors kept.</summary>
     public const int MaxErrors = 100;
 
+    /// <summary>The most jobs one <see cref="GetActivity"/> lists: running ones first, so finished ones are left out first.</summary>
+    public const int MaxActivityJobs = 250;
+
     /// <summary>The seconds of throughput history kept.</summary>
     public const int ThroughputSeconds = 300;
 
@@ -22,18 +25,15 @@ public sealed class JobMonitor(TimeProvider timeProvider)
     private readonly Dictionary<Guid, JobState> _jobs = [];
     private readonly Queue<Guid> _finished = new();
     private readonly Queue<ErrorRecord> _errors = new();
-    private readonly (long Second, long Items, long Failed)[] _throughput = new (long, long, long)[ThroughputSeconds];
+    private readonly PerSecondCounts _settled = new();
+    private readonly PerSecondCounts _ran = new();
 
     /// <summary>Gets the running jobs, newest first, then the finished ones, newest first.</summary>
     public IReadOnlyList<JobSnapshot> GetJobs()
     {
         lock (_lock)
         {
-            var now = timeProvider.GetUtcNow();
-            return [.. _jobs.Values
-                .OrderBy(j => j.Outcome is not null)
-                .ThenByDescending(j => j.Started)
-                .Select(j => j.Snapshot(now))];
+            return [.. Jobs(timeProvider.GetUtcNow())];
         }
     }
 
@@ -57,24 +57,32 @@ public sealed class JobMonitor(TimeProvider timeProvider)
         }
     }
 
-    /// <summary>Gets the items finished per second over the last <paramref name="seconds"/> seconds, oldest first, one point per second.</summary>
+    /// <summary>Gets the items of this silo's jobs that finished per second (wherever they ran) over the last <paramref name="seconds"/> seconds, oldest first, one point per second.</summary>
     public IReadOnlyList<ThroughputPoint> GetThroughput(int seconds = ThroughputSeconds)
+    {
+        lock (_lock)
+        {
+            return _settled.Get(timeProvider.GetUtcNow(), Math.Clamp(seconds, 1, ThroughputSeconds));
+        }
+    }
+
+    /// <summary>Gets the items this silo's workers ran per second (of any job) over the last <paramref name="seconds"/> seconds, oldest first, one point per second.</summary>
+    public IReadOnlyList<ThroughputPoint> GetRan(int seconds = ThroughputSeconds)
+    {
+        lock (_lock)
+        {
+            return _ran.Get(timeProvider.GetUtcNow(), Math.Clamp(seconds, 1, ThroughputSeconds));
+        }
+    }
+
+    /// <summary>Gets everything the monitor keeps but the chunk time lines, in one consistent snapshot: jobs, errors, and <paramref name="seconds"/> seconds of both throughputs.</summary>
+    public SiloActivity GetActivity(string silo, int seconds)
     {
         seconds = Math.Clamp(seconds, 1, ThroughputSeconds);
         lock (_lock)
         {
-            var now = timeProvider.GetUtcNow().ToUnixTimeSeconds();
-            var points = new ThroughputPoint[seconds];
-            for (var i = 0; i < seconds; i++)
-            {
-                var second = now - seconds + 1 + i;
-                var bucket = _throughput[Bucket(second)];
-                points[i] = bucket.Second == second
-                    ? new ThroughputPoint(DateTimeOffset.FromUnixTimeSeconds(second), bucket.Items, bucket.Failed)
-                    : new ThroughputPoint(DateTimeOffset.FromUnixTimeSeconds(second), 0, 0);
-            }
-
-            return points;
+            var now = timeProvider.GetUtcNow();
+            return new SiloActivity(silo, now, [.. Jobs(now).Take(MaxActivityJobs)], [.. _errors.Reverse()], _settled.Get(now, seconds), _ran.Get(now, seconds));
         }
     }
 
@@ -145,9 +153,7 @@ public sealed class JobMonitor(TimeProvider timeProvider)
                 }
             }
 
-            var second = now.ToUnixTimeSeconds();
-            ref var bucket = ref _throughput[Bucket(second)];
-            bucket = bucket.Second == second ? (second, bucket.Items + result.Count, bucket.Failed + notOk) : (second, result.Count, notOk);
+            _settled.Add(now, result.Count, notOk);
             if (result.Errors is { } errors)
             {
                 // Only the newest MaxErrors can be kept: find them from the end, then add them oldest first.
@@ -172,6 +178,17 @@ public sealed class JobMonitor(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>Counts a chunk this silo's workers ran, for the silo's own throughput.</summary>
+    internal void ChunkRan(ChunkResult result)
+    {
+        var (_, failed, timedOut, cancelled) = result.CountByStatus();
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            _ran.Add(now, result.Count, failed + timedOut + cancelled);
+        }
+    }
+
     internal void JobFinished(JobSummary summary)
     {
         lock (_lock)
@@ -192,7 +209,11 @@ public sealed class JobMonitor(TimeProvider timeProvider)
         }
     }
 
-    private static int Bucket(long second) => (int)(((second % ThroughputSeconds) + ThroughputSeconds) % ThroughputSeconds);
+    // Running jobs, newest first, then finished ones, newest first; the caller holds the lock.
+    private IEnumerable<JobSnapshot> Jobs(DateTimeOffset now) => _jobs.Values
+        .OrderBy(j => j.Outcome is not null)
+        .ThenByDescending(j => j.Started)
+        .Select(j => j.Snapshot(now));
 
     /// <summary>One job as the monitor tracks it.</summary>
     private sealed class JobState(Guid jobId, string kernel, int workers, DateTimeOffset started)

@@ -15,6 +15,8 @@ namespace Grid.Monitoring;
 /// <param name="Workers">The workers the job may use at once.</param>
 /// <param name="Outcome">How the job ended, or <see langword="null"/> while it runs.</param>
 /// <param name="Elapsed">Time since the start, or the wall time once finished.</param>
+[GenerateSerializer]
+[Immutable]
 public sealed record JobSnapshot(
     Guid JobId,
     string Kernel,

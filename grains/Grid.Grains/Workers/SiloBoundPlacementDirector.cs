@@ -13,6 +13,6 @@ internal sealed class SiloBoundPlacementDirector : IPlacementDirector
             ?? throw new GridException($"Grain {target.GrainIdentity} is placed on the silo its key names, but '{key}' is not a silo address.");
         return Array.IndexOf(context.GetCompatibleSilos(target), silo) >= 0
             ? Task.FromResult(silo)
-            : throw new GridException($"Silo {silo} is not an active member of the cluster, so its worker pool cannot run.");
+            : throw new GridException($"Silo {silo} is not an active member of the cluster, so a grain bound to it cannot run there.");
     }
 }

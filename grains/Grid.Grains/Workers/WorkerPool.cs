@@ -4,6 +4,7 @@ using Grid.Diagnostics;
 using Grid.Jobs;
 using Grid.Kernels;
 using Grid.Kernels.Isolation;
+using Grid.Monitoring;
 using Microsoft.Extensions.Logging;
 
 namespace Grid.Workers;
@@ -24,17 +25,19 @@ internal sealed class WorkerPool : IDisposable
     private readonly KernelRegistry _kernels;
     private readonly IGridSilo _silo;
     private readonly KernelProcesses _processes;
+    private readonly JobMonitor _monitor;
     private readonly ILogger<WorkerPool> _logger;
     private readonly Lock _startLock = new();
     private Thread[]? _threads;
     private int _busy;
     private bool _stopping;
 
-    public WorkerPool(KernelRegistry kernels, IGridSilo silo, KernelProcesses processes, ILogger<WorkerPool> logger)
+    public WorkerPool(KernelRegistry kernels, IGridSilo silo, KernelProcesses processes, JobMonitor monitor, ILogger<WorkerPool> logger)
     {
         _kernels = kernels;
         _silo = silo;
         _processes = processes;
+        _monitor = monitor;
         _logger = logger;
         Workers = silo.MaxWorkers;
     }
@@ -177,6 +180,7 @@ internal sealed class WorkerPool : IDisposable
         GridDiagnostics.ItemsStarted.Add(chunk.Count, kernel);
         var result = runner.Run(chunk, worker, item.CancellationToken);
         Measure(result, kernel);
+        _monitor.ChunkRan(result);
         if (activity is not null)
         {
             Describe(activity, chunk, result, worker.Name);

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Grid.Dashboard.Api;
 
-/// <summary>Maps the dashboard's page and its read-only JSON API; every endpoint is a GET that only reads the monitors and the job store.</summary>
+/// <summary>Maps the dashboard's page and its read-only JSON API; every endpoint is a GET that only reads the cluster's monitors and the job store.</summary>
 internal static class DashboardEndpoints
 {
     public static void MapDashboard(this IEndpointRouteBuilder endpoints, DashboardReader reader, StoredJobsReader stored, DashboardAssets assets, DashboardEventStream events)
@@ -28,17 +28,20 @@ internal static class DashboardEndpoints
         }
 
         endpoints.MapGet("/api/silos", context => WriteAsync(context, reader.GetSilos(), DashboardJsonContext.Default.IReadOnlyListSiloView));
-        endpoints.MapGet("/api/jobs", context => WriteAsync(context, reader.GetJobs(), DashboardJsonContext.Default.IReadOnlyListJobView));
-        endpoints.MapGet("/api/jobs/{id:guid}", context =>
+        endpoints.MapGet("/api/jobs", async context => await WriteAsync(context, await reader.GetJobsAsync().ConfigureAwait(false), DashboardJsonContext.Default.IReadOnlyListJobView).ConfigureAwait(false));
+        endpoints.MapGet("/api/jobs/{id:guid}", async context =>
         {
             var id = Guid.Parse((string)context.Request.RouteValues["id"]!, CultureInfo.InvariantCulture);
-            return reader.GetJob(id) is { } job
+            await (await reader.GetJobAsync(id, context.RequestAborted).ConfigureAwait(false) is { } job
                 ? WriteAsync(context, job, DashboardJsonContext.Default.JobTraceView)
-                : DashboardGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, $"This silo knows no job {id}: it keeps running jobs and the last {JobMonitor.MaxFinishedJobs} finished ones.");
+                : DashboardGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, $"No live silo of the cluster knows job {id}: each keeps its running jobs and its last {JobMonitor.MaxFinishedJobs} finished ones.")).ConfigureAwait(false);
         });
-        endpoints.MapGet("/api/throughput", context => WholeNumberError(context, "seconds", JobMonitor.ThroughputSeconds, JobMonitor.ThroughputSeconds, out var seconds) is { } error
+        endpoints.MapGet("/api/throughput", async context => await (WholeNumberError(context, "seconds", JobMonitor.ThroughputSeconds, JobMonitor.ThroughputSeconds, out var seconds) is { } error
             ? DashboardGuard.WriteProblemAsync(context, StatusCodes.Status400BadRequest, error)
-            : WriteAsync(context, reader.GetThroughput(seconds), DashboardJsonContext.Default.IReadOnlyListThroughputPointView));
+            : WriteAsync(context, await reader.GetThroughputAsync(seconds).ConfigureAwait(false), DashboardJsonContext.Default.IReadOnlyListThroughputPointView)).ConfigureAwait(false));
+        endpoints.MapGet("/api/throughput/silos", async context => await (WholeNumberError(context, "seconds", JobMonitor.ThroughputSeconds, JobMonitor.ThroughputSeconds, out var seconds) is { } error
+            ? DashboardGuard.WriteProblemAsync(context, StatusCodes.Status400BadRequest, error)
+            : WriteAsync(context, await reader.GetSiloThroughputAsync(seconds).ConfigureAwait(false), DashboardJsonContext.Default.IReadOnlyListSiloThroughputView)).ConfigureAwait(false));
         endpoints.MapGet("/api/stored-jobs", async context =>
         {
             if (WholeNumberError(context, "limit", StoredJobsReader.DefaultLimit, StoredJobsReader.MaxLimit, out var limit) is { } error)
@@ -60,7 +63,7 @@ internal static class DashboardEndpoints
 
             await WriteAsync(context, jobs, DashboardJsonContext.Default.StoredJobsView).ConfigureAwait(false);
         });
-        endpoints.MapGet("/api/errors", context => WriteAsync(context, reader.GetErrors(), DashboardJsonContext.Default.IReadOnlyListErrorView));
+        endpoints.MapGet("/api/errors", async context => await WriteAsync(context, await reader.GetErrorsAsync().ConfigureAwait(false), DashboardJsonContext.Default.IReadOnlyListErrorView).ConfigureAwait(false));
         endpoints.MapGet("/api/events", events.StreamAsync);
         endpoints.MapFallback("{*path}", context => DashboardGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, $"The dashboard has nothing at {context.Request.Path}."));
     }

@@ -10,6 +10,7 @@ namespace Grid.Dashboard.Api;
 [JsonSerializable(typeof(JobTraceView))]
 [JsonSerializable(typeof(IReadOnlyList<ThroughputPointView>))]
 [JsonSerializable(typeof(IReadOnlyList<ErrorView>))]
+[JsonSerializable(typeof(IReadOnlyList<SiloThroughputView>))]
 [JsonSerializable(typeof(DashboardUpdate))]
 [JsonSerializable(typeof(StoredJobsView))]
 [JsonSerializable(typeof(ProblemView))]

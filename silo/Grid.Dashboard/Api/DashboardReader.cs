@@ -1,17 +1,18 @@
 using Grid.Monitoring;
+using Grid.Dashboard.Cluster;
 using Grid.Hosting;
 
 namespace Grid.Dashboard.Api;
 
-/// <summary>Turns the silo's and the jobs' monitors into the dashboard's views; every read copies a bounded snapshot and never waits on a grain.</summary>
-internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimeProvider timeProvider, IClusterDirectory? cluster = null)
+/// <summary>Turns the cluster's monitors into the dashboard's views: this silo's and its peers' silos, every silo's jobs, errors and throughput, and any job's trace; every read is bounded.</summary>
+internal sealed class DashboardReader(SiloMonitor silo, ClusterActivity cluster, TimeProvider timeProvider, IClusterDirectory? directory = null)
 {
     /// <summary>How long one update serves every stream that asks for it.</summary>
     public static readonly TimeSpan UpdateReuse = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock _updateLock = new();
-    private (DashboardUpdate? Update, long At) _firstUpdate;
-    private (DashboardUpdate? Update, long At) _nextUpdate;
+    private (Task<DashboardUpdate>? Update, long At) _firstUpdate;
+    private (Task<DashboardUpdate>? Update, long At) _nextUpdate;
 
     /// <summary>The seconds of throughput each update after the first carries; the page merges them by time.</summary>
     public const int RecentThroughputSeconds = 5;
@@ -29,7 +30,7 @@ internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimePro
     {
         var snapshot = silo.GetSnapshot();
         var uptime = Math.Max(0, (timeProvider.GetUtcNow() - snapshot.Started).TotalSeconds);
-        var peers = cluster?.GetPeers().Select(Peer) ?? [];
+        var peers = directory?.GetPeers().Select(Peer) ?? [];
         return
         [
             new SiloView(
@@ -57,19 +58,19 @@ internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimePro
         return new SiloView(peer.Name, peer.Started, uptime, peer.MaxWorkers, peer.LiveWorkers, peer.BusyWorkers, peer.Activations, peer.QueuedCalls, peer.WorkingSetBytes, peer.CpuSeconds, cpuPercent, peer.Cores);
     }
 
-    /// <summary>Gets the running jobs, newest first, then the finished ones, newest first.</summary>
-    public IReadOnlyList<JobView> GetJobs() => [.. jobs.GetJobs().Select(ToView)];
+    /// <summary>Gets every job of the cluster, wherever its grain lives: running ones newest first, then finished ones newest first.</summary>
+    public async Task<IReadOnlyList<JobView>> GetJobsAsync() => Jobs(await cluster.GetAsync().ConfigureAwait(false));
 
-    /// <summary>Gets a job with its chunk waterfall and its diagnosis, or <see langword="null"/> when the silo does not know it.</summary>
-    public JobTraceView? GetJob(Guid jobId)
+    /// <summary>Gets a job of the cluster with its chunk waterfall, its silos' share and its diagnosis, or <see langword="null"/> when no live silo keeps it.</summary>
+    public async Task<JobTraceView?> GetJobAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        if (jobs.GetJob(jobId) is not { } detail)
+        if (await cluster.FindJobAsync(jobId, cancellationToken).ConfigureAwait(false) is not var (jobSilo, detail))
         {
             return null;
         }
 
         var started = detail.Job.Started;
-        var chunks = new ChunkView[detail.Chunks.Count];
+        var chunks = new ChunkView[detail.Chunks.Length];
         var lanes = new Dictionary<string, (long Chunks, long Items, TimeSpan Busy)>(StringComparer.Ordinal);
         var busy = TimeSpan.Zero;
         for (var i = 0; i < chunks.Length; i++)
@@ -92,55 +93,133 @@ internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimePro
                 : (1, chunk.Items, run);
         }
 
+        // Lanes grouped by silo, the silos by name, so the waterfall reads one silo after the other.
+        WorkerLaneView[] workers =
+        [
+            .. lanes
+                .Select(l => new WorkerLaneView(l.Key, l.Value.Chunks, l.Value.Items, l.Value.Busy.TotalMilliseconds, SiloOfWorker(l.Key)))
+                .OrderBy(l => l.Silo, StringComparer.Ordinal)
+                .ThenBy(l => l.Worker.Length)
+                .ThenBy(l => l.Worker, StringComparer.Ordinal),
+        ];
         var diagnosis = JobDiagnosis.Of(detail);
         return new JobTraceView(
-            ToView(detail.Job),
+            ToView(detail.Job, jobSilo),
             chunks,
             detail.ChunksDropped,
-            [.. lanes.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new WorkerLaneView(l.Key, l.Value.Chunks, l.Value.Items, l.Value.Busy.TotalMilliseconds))],
+            workers,
             busy.TotalMilliseconds,
             diagnosis.Efficiency,
+            jobSilo,
+            SilosOf(detail.Job, workers, GetSilos()),
             diagnosis);
     }
 
-    /// <summary>Gets the items finished per second over the last <paramref name="seconds"/> seconds, oldest first.</summary>
-    public IReadOnlyList<ThroughputPointView> GetThroughput(int seconds)
-        => [.. jobs.GetThroughput(Math.Clamp(seconds, 1, JobMonitor.ThroughputSeconds)).Select(p => new ThroughputPointView(p.Second.ToUnixTimeMilliseconds(), p.Items, p.Failed))];
+    /// <summary>Gets the items the cluster's jobs finished per second over the last <paramref name="seconds"/> seconds, oldest first.</summary>
+    public async Task<IReadOnlyList<ThroughputPointView>> GetThroughputAsync(int seconds)
+        => Total(await cluster.GetAsync().ConfigureAwait(false), Math.Clamp(seconds, 1, JobMonitor.ThroughputSeconds));
 
-    /// <summary>Gets the latest item errors, newest first.</summary>
-    public IReadOnlyList<ErrorView> GetErrors()
-        => [.. jobs.GetRecentErrors().Select(e => new ErrorView(e.At, e.JobId, e.Kernel, e.Index, e.Error.Status, e.Error.Type, e.Error.Message))];
+    /// <summary>Gets the items each silo's workers ran per second over the last <paramref name="seconds"/> seconds, oldest first.</summary>
+    public async Task<IReadOnlyList<SiloThroughputView>> GetSiloThroughputAsync(int seconds)
+        => PerSilo(await cluster.GetAsync().ConfigureAwait(false), Math.Clamp(seconds, 1, JobMonitor.ThroughputSeconds));
+
+    /// <summary>Gets the latest item errors of every silo's jobs, newest first, at most <see cref="JobMonitor.MaxErrors"/>.</summary>
+    public async Task<IReadOnlyList<ErrorView>> GetErrorsAsync() => Errors(await cluster.GetAsync().ConfigureAwait(false));
 
     /// <summary>Gets what the event stream pushes: the whole throughput history when <paramref name="first"/>, else its latest seconds.</summary>
-    /// <remarks>An update is made at most once per <see cref="UpdateReuse"/> and shared by every open stream, so viewers add no load on the silo.</remarks>
-    public DashboardUpdate GetUpdate(bool first)
+    /// <remarks>An update is made at most once per <see cref="UpdateReuse"/> and shared by every open stream, so viewers add no load on the cluster.</remarks>
+    public Task<DashboardUpdate> GetUpdateAsync(bool first)
     {
         var now = timeProvider.GetTimestamp();
         lock (_updateLock)
         {
             ref var cached = ref first ? ref _firstUpdate : ref _nextUpdate;
-            if (cached.Update is null || timeProvider.GetElapsedTime(cached.At, now) >= UpdateReuse)
+            if (cached.Update is not { } update || (update.IsCompleted && timeProvider.GetElapsedTime(cached.At, now) >= UpdateReuse))
             {
-                cached = (MakeUpdate(first), now);
+                cached = (MakeUpdateAsync(first), now);
             }
 
-            return cached.Update;
+            return cached.Update!;
         }
     }
 
-    private DashboardUpdate MakeUpdate(bool first)
+    private async Task<DashboardUpdate> MakeUpdateAsync(bool first)
     {
-        var errors = jobs.GetRecentErrors();
+        var activity = await cluster.GetAsync().ConfigureAwait(false);
+        var seconds = first ? JobMonitor.ThroughputSeconds : RecentThroughputSeconds;
+        var errors = Errors(activity);
         return new DashboardUpdate(
             timeProvider.GetUtcNow(),
             GetSilos(),
-            GetJobs(),
-            GetThroughput(first ? JobMonitor.ThroughputSeconds : RecentThroughputSeconds),
-            errors.Count,
-            errors.Count > 0 ? errors[0].At : null);
+            Jobs(activity),
+            Total(activity, seconds),
+            PerSilo(activity, seconds),
+            errors.Length,
+            errors.Length > 0 ? errors[0].At : null);
     }
 
-    private static JobView ToView(JobSnapshot job) => new(
+    private static JobView[] Jobs(IReadOnlyList<SiloActivity> activity) =>
+    [
+        .. activity
+            .SelectMany(a => a.Jobs.Select(j => (Job: j, a.Silo)))
+            .OrderBy(j => j.Job.Outcome is not null)
+            .ThenByDescending(j => j.Job.Started)
+            .Select(j => ToView(j.Job, j.Silo)),
+    ];
+
+    private static ErrorView[] Errors(IReadOnlyList<SiloActivity> activity) =>
+    [
+        .. activity
+            .SelectMany(a => a.Errors.Select(e => new ErrorView(e.At, e.JobId, e.Kernel, e.Index, e.Error.Status, e.Error.Type, e.Error.Message, a.Silo)))
+            .OrderByDescending(e => e.At)
+            .Take(JobMonitor.MaxErrors),
+    ];
+
+    // The cluster's items per second: every silo's jobs' finished items added up by second, over the latest seconds.
+    private static ThroughputPointView[] Total(IReadOnlyList<SiloActivity> activity, int seconds) =>
+    [
+        .. activity
+            .SelectMany(a => a.Settled.TakeLast(seconds))
+            .GroupBy(p => p.Second.ToUnixTimeMilliseconds())
+            .OrderBy(g => g.Key)
+            .TakeLast(seconds)
+            .Select(g => new ThroughputPointView(g.Key, g.Sum(p => p.Items), g.Sum(p => p.Failed))),
+    ];
+
+    private static SiloThroughputView[] PerSilo(IReadOnlyList<SiloActivity> activity, int seconds) =>
+    [
+        .. activity.Select(a => new SiloThroughputView(a.Silo, [.. a.Ran.TakeLast(seconds).Select(p => new ThroughputPointView(p.Second.ToUnixTimeMilliseconds(), p.Items, p.Failed))])),
+    ];
+
+    // Each silo's share of the job, in the order of its lanes; the live silos that ran none of it follow, when they were up while it ran.
+    private static TraceSiloView[] SilosOf(JobSnapshot job, IReadOnlyList<WorkerLaneView> lanes, IReadOnlyList<SiloView> live)
+    {
+        var wall = Math.Max(job.Elapsed.TotalMilliseconds, 1);
+        var workersOf = live.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().MaxWorkers, StringComparer.Ordinal);
+        var used = lanes
+            .GroupBy(l => l.Silo, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var workers = Math.Max(g.Count(), workersOf.GetValueOrDefault(g.Key));
+                var busy = g.Sum(l => l.BusyMs);
+                return new TraceSiloView(g.Key, workers, g.Count(), g.Sum(l => l.Chunks), g.Sum(l => l.Items), busy, Math.Clamp(busy / (wall * workers), 0, 1));
+            })
+            .ToList();
+        var end = job.Started + job.Elapsed;
+        var idle = live
+            .Where(s => s.Started < end && used.TrueForAll(u => u.Silo != s.Name))
+            .Select(s => new TraceSiloView(s.Name, s.MaxWorkers, 0, 0, 0, 0, 0));
+        return [.. used, .. idle];
+    }
+
+    // A worker is named SILO/worker-N: its silo is all before the last slash.
+    private static string SiloOfWorker(string worker)
+    {
+        var slash = worker.LastIndexOf('/');
+        return slash > 0 ? worker[..slash] : worker;
+    }
+
+    private static JobView ToView(JobSnapshot job, string silo) => new(
         job.JobId,
         job.Kernel,
         job.Started,
@@ -154,7 +233,8 @@ internal sealed class DashboardReader(JobMonitor jobs, SiloMonitor silo, TimePro
         job.Workers,
         job.Outcome,
         job.Elapsed.TotalMilliseconds,
-        job.ItemsPerSecond);
+        job.ItemsPerSecond,
+        silo);
 
     private static double Milliseconds(TimeSpan span) => Math.Max(0, span.TotalMilliseconds);
 

@@ -10,4 +10,5 @@ namespace Grid.Dashboard.Api;
 /// <param name="Status">How it ended.</param>
 /// <param name="Type">The exception type.</param>
 /// <param name="Message">Why it did not succeed.</param>
-internal sealed record ErrorView(DateTimeOffset At, Guid JobId, string Kernel, long Index, ItemStatus Status, string Type, string Message);
+/// <param name="Silo">The silo its job grain lives on.</param>
+internal sealed record ErrorView(DateTimeOffset At, Guid JobId, string Kernel, long Index, ItemStatus Status, string Type, string Message, string Silo);

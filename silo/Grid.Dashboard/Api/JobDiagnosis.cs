@@ -21,7 +21,7 @@ internal static partial class JobDiagnosis
     {
         ArgumentNullException.ThrowIfNull(detail);
         var job = detail.Job;
-        var chunks = detail.Chunks;
+        IReadOnlyList<ChunkSpan> chunks = detail.Chunks;
         var runs = new double[chunks.Count];
         var waits = new double[chunks.Count];
         var lastEnds = new Dictionary<string, double>(StringComparer.Ordinal);

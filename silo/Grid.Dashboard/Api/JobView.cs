@@ -17,6 +17,7 @@ namespace Grid.Dashboard.Api;
 /// <param name="Outcome">How the job ended, or <see langword="null"/> while it runs.</param>
 /// <param name="ElapsedMs">Milliseconds since the start, or the wall time once finished.</param>
 /// <param name="ItemsPerSecond">Items completed per second so far.</param>
+/// <param name="Silo">The silo its job grain lives on, whose dashboard data it is part of.</param>
 internal sealed record JobView(
     Guid JobId,
     string Kernel,
@@ -31,4 +32,5 @@ internal sealed record JobView(
     int Workers,
     JobOutcome? Outcome,
     double ElapsedMs,
-    double ItemsPerSecond);
+    double ItemsPerSecond,
+    string Silo);

@@ -19,7 +19,7 @@ namespace Grid.Dashboard.Api;
 /// <param name="Runs">How many times a silo has taken it.</param>
 /// <param name="Error">Why it failed, was cancelled or timed out, or <see langword="null"/>.</param>
 /// <param name="RunJobId">The map job of its latest run, or <see langword="null"/> while no silo has run it.</param>
-/// <param name="RunTraceHere">Whether this silo keeps that map job, so that <c>/api/jobs/{RunJobId}</c> answers with its trace.</param>
+/// <param name="RunTraceHere">Whether a live silo of this cluster keeps that map job, so that this dashboard's <c>/api/jobs/{RunJobId}</c> answers with its trace.</param>
 internal sealed record StoredJobView(
     Guid JobId,
     string Kernel,

@@ -1,10 +1,10 @@
-using Grid.Monitoring;
+using Grid.Dashboard.Cluster;
 using Grid.Stored;
 
 namespace Grid.Dashboard.Api;
 
 /// <summary>Reads the cluster's stored jobs from the job store for the dashboard; one query serves every request for a second, so open pages add no load on the store.</summary>
-internal sealed class StoredJobsReader(JobStore store, JobMonitor jobs, TimeProvider timeProvider)
+internal sealed class StoredJobsReader(JobStore store, ClusterActivity cluster, TimeProvider timeProvider)
 {
     /// <summary>The most stored jobs one answer lists.</summary>
     public const int MaxLimit = 200;
@@ -28,7 +28,9 @@ internal sealed class StoredJobsReader(JobStore store, JobMonitor jobs, TimeProv
         }
 
         var list = await List().WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new StoredJobsView(HasStore: true, [.. list.Take(Math.Clamp(limit, 1, MaxLimit)).Select(ToView)]);
+        var activity = await cluster.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var kept = activity.SelectMany(a => a.Jobs).Select(j => j.JobId).ToHashSet();
+        return new StoredJobsView(HasStore: true, [.. list.Take(Math.Clamp(limit, 1, MaxLimit)).Select(job => ToView(job, kept))]);
     }
 
     // The latest read while it runs or is younger than Reuse, else a new one; a failed read is not reused. The read is not
@@ -47,7 +49,7 @@ internal sealed class StoredJobsReader(JobStore store, JobMonitor jobs, TimeProv
         }
     }
 
-    private StoredJobView ToView(StoredJob job) => new(
+    private static StoredJobView ToView(StoredJob job, HashSet<Guid> kept) => new(
         job.JobId,
         job.Kernel,
         job.State,
@@ -64,5 +66,5 @@ internal sealed class StoredJobsReader(JobStore store, JobMonitor jobs, TimeProv
         job.Runs,
         job.Error,
         job.RunJobId,
-        job.RunJobId is { } run && jobs.Knows(run));
+        job.RunJobId is { } run && kept.Contains(run));
 }

@@ -5,4 +5,5 @@ namespace Grid.Dashboard.Api;
 /// <param name="Chunks">The chunks it ran.</param>
 /// <param name="Items">The items it ran.</param>
 /// <param name="BusyMs">Milliseconds it spent running them.</param>
-internal sealed record WorkerLaneView(string Worker, long Chunks, long Items, double BusyMs);
+/// <param name="Silo">The silo the worker belongs to.</param>
+internal sealed record WorkerLaneView(string Worker, long Chunks, long Items, double BusyMs, string Silo);

@@ -62,12 +62,13 @@ internal sealed class DashboardEventStream(DashboardReader reader, TimeProvider 
             var first = true;
             do
             {
+                var update = await reader.GetUpdateAsync(first).WaitAsync(cancellationToken).ConfigureAwait(false);
                 buffer.ResetWrittenCount();
                 buffer.Write(EventHeader);
                 using (var writer = new Utf8JsonWriter(buffer))
                 {
                     // One line of JSON: the writer never indents, and JSON strings escape their newlines, so the event cannot be split.
-                    JsonSerializer.Serialize(writer, reader.GetUpdate(first), DashboardJsonContext.Default.DashboardUpdate);
+                    JsonSerializer.Serialize(writer, update, DashboardJsonContext.Default.DashboardUpdate);
                 }
 
                 buffer.Write(EventEnd);

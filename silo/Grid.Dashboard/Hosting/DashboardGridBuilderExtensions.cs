@@ -1,4 +1,6 @@
+using Grid;
 using Grid.Dashboard.Api;
+using Grid.Dashboard.Cluster;
 using Grid.Dashboard.Hosting;
 using Grid.Monitoring;
 using Grid.Hosting;
@@ -36,8 +38,16 @@ public static class DashboardGridBuilderExtensions
                 OrleansDashboard.AddTo(orleans);
             }
 
-            services.AddSingleton(sp => new DashboardReader(sp.GetRequiredService<JobMonitor>(), sp.GetRequiredService<SiloMonitor>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IClusterDirectory>()));
-            services.AddSingleton(sp => new StoredJobsReader(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<JobMonitor>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => new ClusterActivity(
+                sp.GetRequiredService<JobMonitor>(),
+                sp.GetRequiredService<IGridSilo>(),
+                sp.GetRequiredService<IClusterMembershipService>(),
+                sp.GetRequiredService<ILocalSiloDetails>(),
+                sp.GetRequiredService<IGrainFactory>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ClusterActivity>>()));
+            services.AddSingleton(sp => new DashboardReader(sp.GetRequiredService<SiloMonitor>(), sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IClusterDirectory>()));
+            services.AddSingleton(sp => new StoredJobsReader(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<ClusterActivity>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => new DashboardServer(
                 sp.GetRequiredService<IOptions<DashboardOptions>>(),
                 sp.GetRequiredService<DashboardReader>(),

@@ -148,7 +148,7 @@ public sealed class DashboardApiTests(DashboardClusterFixture cluster)
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Contains("knows no job", body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("No live silo of the cluster knows job", body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class DashboardApiTests(DashboardClusterFixture cluster)
         Assert.Equal(jobs.Skip(1).Order(), finished.Order());
         Assert.Equal(HttpStatusCode.NotFound, first.StatusCode);
         using var body = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
-        Assert.Equal($"This silo knows no job {jobs[0]}: it keeps running jobs and the last 50 finished ones.", body.RootElement.GetProperty("error").GetString());
+        Assert.Equal($"No live silo of the cluster knows job {jobs[0]}: each keeps its running jobs and its last 50 finished ones.", body.RootElement.GetProperty("error").GetString());
         (await GetJsonAsync($"/api/jobs/{jobs[1]}")).Dispose();
     }
 

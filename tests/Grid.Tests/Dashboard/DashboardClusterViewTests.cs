@@ -1,8 +1,10 @@
 using Grid.Dashboard.Api;
+using Grid.Dashboard.Cluster;
 using Grid.Monitoring;
 using Grid.Hosting;
 using Grid.TestingHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Grid.Tests.Dashboard;
 
@@ -15,8 +17,7 @@ public sealed class DashboardClusterViewTests
     {
         await using var cluster = await TestCluster.StartAsync(silo => silo.Configure(o => o.Name = "here"));
         var peer = new SiloSnapshot("there", DateTimeOffset.UtcNow.AddMinutes(-1), 4, 4, 3, 12, 5, 200_000_000, 30, 2);
-        var reader = new DashboardReader(
-            cluster.Services.GetRequiredService<JobMonitor>(), cluster.Services.GetRequiredService<SiloMonitor>(), TimeProvider.System, new Directory([peer]));
+        var reader = new DashboardReader(cluster.Services.GetRequiredService<SiloMonitor>(), ActivityOf(cluster), TimeProvider.System, new Directory([peer]));
 
         var silos = reader.GetSilos();
 
@@ -30,10 +31,19 @@ public sealed class DashboardClusterViewTests
     public async Task GetSilos_AloneListsOnlyThisSilo()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var reader = new DashboardReader(cluster.Services.GetRequiredService<JobMonitor>(), cluster.Services.GetRequiredService<SiloMonitor>(), TimeProvider.System);
+        var reader = new DashboardReader(cluster.Services.GetRequiredService<SiloMonitor>(), ActivityOf(cluster), TimeProvider.System);
 
         Assert.Single(reader.GetSilos());
     }
+
+    private static ClusterActivity ActivityOf(TestCluster cluster) => new(
+        cluster.Services.GetRequiredService<JobMonitor>(),
+        cluster.Services.GetRequiredService<IGridSilo>(),
+        cluster.Services.GetRequiredService<IClusterMembershipService>(),
+        cluster.Services.GetRequiredService<ILocalSiloDetails>(),
+        cluster.Services.GetRequiredService<IGrainFactory>(),
+        TimeProvider.System,
+        NullLogger<ClusterActivity>.Instance);
 
     private sealed class Directory(IReadOnlyList<SiloSnapshot> peers) : IClusterDirectory
     {
