@@ -24,7 +24,8 @@ internal sealed class InProcessGridCluster : IAsyncDisposable
     /// <summary>Starts <paramref name="silos"/> silos with membership tuned as Grid's cluster is (a stopped silo is declared dead within seconds).</summary>
     /// <param name="silos">How many silos.</param>
     /// <param name="messageLimit">Orleans' largest message body on the silos and the client, or <see langword="null"/> for Orleans' default.</param>
-    public static async Task<InProcessGridCluster> StartAsync(short silos, int? messageLimit = null)
+    /// <param name="grid">What each silo adds to Grid beyond the test kernels (the dashboard, more kernels).</param>
+    public static async Task<InProcessGridCluster> StartAsync(short silos, int? messageLimit = null, Action<IGridBuilder>? grid = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -46,15 +47,19 @@ internal sealed class InProcessGridCluster : IAsyncDisposable
                 o.NumMissedProbesLimit = 2;
                 o.NumVotesForDeathDeclaration = 1;
             });
-            silo.AddGrid(grid => grid
-                .Configure(o =>
-                {
-                    o.Name = options.SiloName;
-                    o.MaxLocalWorkers = WorkersPerSilo;
-                })
-                .AddKernel(SpreadKernel.Name, new SpreadKernel())
-                .AddKernel(ExpandKernel.Name, new ExpandKernel())
-                .AddKernel(LengthKernel.Name, new LengthKernel()));
+            silo.AddGrid(builder =>
+            {
+                builder
+                    .Configure(o =>
+                    {
+                        o.Name = options.SiloName;
+                        o.MaxLocalWorkers = WorkersPerSilo;
+                    })
+                    .AddKernel(SpreadKernel.Name, new SpreadKernel())
+                    .AddKernel(ExpandKernel.Name, new ExpandKernel())
+                    .AddKernel(LengthKernel.Name, new LengthKernel());
+                grid?.Invoke(builder);
+            });
         });
         var cluster = builder.Build();
         try
