@@ -154,7 +154,8 @@ public sealed class DashboardBrowserTests(DashboardClusterFixture cluster, ITest
         Assert.Empty(problems);
     }
 
-    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    /// <summary>Starts Debian's Chromium, headless.</summary>
+    internal static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: the dashboard's browser test needs Debian's chromium package; run scripts/test.sh, which installs it.");
         return await playwright.Chromium.LaunchAsync(new()
@@ -165,8 +166,8 @@ public sealed class DashboardBrowserTests(DashboardClusterFixture cluster, ITest
         });
     }
 
-    // A page whose console errors and script errors (a blocked script or style among them) are collected.
-    private static async Task<(IPage Page, List<string> Problems)> OpenPageAsync(IBrowser browser)
+    /// <summary>Opens a page whose console errors and script errors (a blocked script or style among them) are collected.</summary>
+    internal static async Task<(IPage Page, List<string> Problems)> OpenPageAsync(IBrowser browser)
     {
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1440, Height = 1000 } });
         page.SetDefaultTimeout(Wait);
@@ -183,9 +184,12 @@ public sealed class DashboardBrowserTests(DashboardClusterFixture cluster, ITest
     }
 
     /// <summary>Formats a count as the page does: 1,234.</summary>
-    private static string Count(long value) => value.ToString("N0", CultureInfo.GetCultureInfo("en-US"));
+    internal static string Count(long value) => value.ToString("N0", CultureInfo.GetCultureInfo("en-US"));
 
-    private void SaveScreenshot(byte[] png, string path)
+    private void SaveScreenshot(byte[] png, string path) => SaveScreenshot(output, png, path);
+
+    /// <summary>Saves a screenshot as a test artifact and names where.</summary>
+    internal static void SaveScreenshot(ITestOutputHelper output, byte[] png, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllBytes(path, png);

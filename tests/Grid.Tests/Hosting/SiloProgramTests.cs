@@ -75,9 +75,9 @@ public sealed partial class SiloProgramTests : IDisposable
                 ["Grid__Dashboard__Token"] = Token,
             },
         });
-        var listening = await silo.WaitForLineAsync("Dashboard listening on ", TestLimits.Hang);
+        var listening = await silo.WaitForLineAsync(SiloProcess.DashboardListeningLine, TestLimits.Hang);
         Assert.Contains("(access token required: True)", listening, StringComparison.Ordinal);
-        using var http = new HttpClient { BaseAddress = DashboardAddress(listening), Timeout = TestLimits.Hang };
+        using var http = new HttpClient { BaseAddress = SiloProcess.DashboardAddress(listening), Timeout = TestLimits.Hang };
 
         using var without = await http.GetAsync(new Uri("/api/silos", UriKind.Relative));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/silos", UriKind.Relative));
@@ -118,7 +118,7 @@ public sealed partial class SiloProgramTests : IDisposable
 
         await silo.WaitForLineAsync("Silo from-the-file joined cluster file-cluster at ", TestLimits.Hang);
         var listening = await silo.WaitForLineAsync("Dashboard listening on http://127.0.0.1:", TestLimits.Hang);
-        using var http = new HttpClient { BaseAddress = DashboardAddress(listening), Timeout = TestLimits.Hang };
+        using var http = new HttpClient { BaseAddress = SiloProcess.DashboardAddress(listening), Timeout = TestLimits.Hang };
         using var silos = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/silos", UriKind.Relative)));
         var view = Assert.Single(silos.RootElement.EnumerateArray());
 
@@ -128,15 +128,4 @@ public sealed partial class SiloProgramTests : IDisposable
 
     private static List<string> ErrorLines(SiloProcess silo)
         => [.. silo.Lines.Where(l => l.StartsWith("[err] ", StringComparison.Ordinal)).Select(l => l["[err] ".Length..])];
-
-    // "Dashboard listening on http://0.0.0.0:41234/ (access token required: ...)": the port it bound, reached on loopback.
-    private static Uri DashboardAddress(string listening)
-    {
-        var port = ListeningPort().Match(listening);
-        Assert.True(port.Success, listening);
-        return new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{int.Parse(port.Groups[1].Value, CultureInfo.InvariantCulture)}/"));
-    }
-
-    [GeneratedRegex(@"listening on http://[^ ,]+?:(\d+)/")]
-    private static partial Regex ListeningPort();
 }

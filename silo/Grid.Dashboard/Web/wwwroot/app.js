@@ -4,6 +4,8 @@
 (() => {
   const SVG = "http://www.w3.org/2000/svg";
   const CHART_SECONDS = 300;
+  // One colour per silo's line in the throughput chart, in the order of the silos' names.
+  const SILO_COLOURS = ["#3ddc97", "#ffb547", "#c792ea", "#ff8fab", "#7fdbca", "#f78c6c"];
   const $ = (id) => document.getElementById(id);
 
   // The token, when the address carried one: kept in memory, removed from the address bar and history.
@@ -18,7 +20,8 @@
   const state = {
     jobs: new Map(),        // jobId -> latest job view
     rows: new Map(),        // jobId -> table row
-    throughput: new Map(),  // unix ms -> { items, failed }
+    throughput: new Map(),  // unix ms -> { items, failed }, the cluster's
+    siloThroughput: new Map(), // silo name -> (unix ms -> { items, failed }), what each silo's workers ran
     silos: [],
     selected: null,         // jobId whose trace is open
     trace: null,            // latest trace view of the selected job
@@ -121,6 +124,14 @@
     for (const point of update.throughput) state.throughput.set(point.time, point);
     const oldest = state.lastUpdate - (CHART_SECONDS + 5) * 1000;
     for (const time of state.throughput.keys()) if (time < oldest) state.throughput.delete(time);
+    const live = new Set(update.siloThroughput.map((s) => s.silo));
+    for (const silo of state.siloThroughput.keys()) if (!live.has(silo)) state.siloThroughput.delete(silo);
+    for (const { silo, points } of update.siloThroughput) {
+      let series = state.siloThroughput.get(silo);
+      if (!series) state.siloThroughput.set(silo, (series = new Map()));
+      for (const point of points) series.set(point.time, point);
+      for (const time of series.keys()) if (time < oldest) series.delete(time);
+    }
 
     renderHeader(update);
     renderSilos(update.silos);
@@ -276,6 +287,9 @@
     badge.dataset.testid = "job-outcome";
     outcome.append(badge);
     cells.push(outcome);
+    const silo = el("td", "mono col-silo");
+    silo.dataset.testid = "job-silo";
+    cells.push(silo);
     row.append(...cells);
     row.addEventListener("click", () => openTrace(jobId));
     return row;
@@ -334,6 +348,7 @@
     const badge = cells[8].firstElementChild;
     setText(badge, outcomeText(job.outcome));
     badge.className = "badge " + (job.outcome === null ? "running" : job.outcome.toLowerCase());
+    setText(cells[9], job.silo);
     row.classList.toggle("selected", state.selected === job.jobId);
   }
 
@@ -426,7 +441,7 @@
     row.append(...cells);
     return row;
   }
-  // A link to the trace of the job's latest run when this silo keeps it; else the silo that owns the job.
+  // A link to the trace of the job's latest run when a live silo of the cluster keeps it; else the silo that owns the job.
   function buildTraceCell(job) {
     const cell = el("td");
     if (job.runJobId === null) {
@@ -444,8 +459,8 @@
       const owner = job.owner || "another silo";
       const elsewhere = el("span", "elsewhere", "owned by " + owner);
       elsewhere.dataset.testid = "stored-trace-elsewhere";
-      elsewhere.title = "This silo does not keep run " + job.runJobId + ": the dashboard of the silo its job grain was placed on does, "
-        + owner + " (which owns the job) or another silo of its cluster.";
+      elsewhere.title = "No live silo of this cluster keeps run " + job.runJobId + ": it ran on another cluster sharing the store, "
+        + "or its silo has stopped or forgotten it. " + owner + " owns the job.";
       cell.append(elsewhere);
     }
     return cell;
@@ -509,6 +524,15 @@
       const failed = values.map((v, i) => (i === 0 ? "M" : "L") + x(v.t).toFixed(1) + "," + y(v.failed).toFixed(1)).join("");
       root.append(svg("path", { class: "series-failed", d: failed }));
     }
+    // With more than one silo, a line per silo of what its own workers ran, so a silo that sits idle shows.
+    const silos = state.siloThroughput.size > 1 ? Array.from(state.siloThroughput.keys()).sort() : [];
+    silos.forEach((silo, n) => {
+      const series = state.siloThroughput.get(silo);
+      const ran = values.map((v) => { const p = series.get(v.t); return p ? p.items : 0; });
+      const d = ran.map((r, i) => (i === 0 ? "M" : "L") + x(values[i].t).toFixed(1) + "," + y(r).toFixed(1)).join("");
+      root.append(svg("path", { class: "series-silo", d, stroke: SILO_COLOURS[n % SILO_COLOURS.length], "data-testid": "throughput-silo", "data-silo": silo }));
+    });
+    renderChartLegend(silos);
     if (values.every((v) => v.items === 0)) {
       root.append(svg("text", { class: "chart-empty", x: pad.left + innerW / 2, y: pad.top + innerH / 2, "text-anchor": "middle" }, "No items finished in the last five minutes"));
     }
@@ -525,10 +549,25 @@
       hover.setAttribute("x1", x(v.t));
       hover.setAttribute("x2", x(v.t));
       hover.setAttribute("visibility", "visible");
-      showTooltip(event, fmtClock(new Date(v.t)), [["items", fmtInt(v.items)], ["not ok", fmtInt(v.failed)]]);
+      const perSilo = silos.map((silo) => { const p = state.siloThroughput.get(silo).get(v.t); return [silo, fmtInt(p ? p.items : 0)]; });
+      showTooltip(event, fmtClock(new Date(v.t)), [["items", fmtInt(v.items)], ["not ok", fmtInt(v.failed)], ...perSilo]);
     });
     root.addEventListener("mouseleave", () => { hideTooltip(); hover.setAttribute("visibility", "hidden"); });
     host.replaceChildren(root);
+  }
+
+  function renderChartLegend(silos) {
+    const legend = $("chart-legend");
+    const key = silos.join("|");
+    if (legend.dataset.key === key) return;
+    legend.dataset.key = key;
+    const parts = [el("span", "swatch swatch-items"), document.createTextNode("items/s "), el("span", "swatch swatch-failed"), document.createTextNode("not ok/s")];
+    silos.forEach((silo, n) => {
+      const swatch = el("span", "swatch");
+      swatch.style.background = SILO_COLOURS[n % SILO_COLOURS.length];
+      parts.push(document.createTextNode(" "), swatch, document.createTextNode(silo));
+    });
+    legend.replaceChildren(...parts);
   }
 
   // ---------- trace view ----------
@@ -580,6 +619,8 @@
     const job = trace.job;
     const view = $("trace");
     setText($("trace-kernel"), job.kernel);
+    setText($("trace-silo"), "on " + trace.silo);
+    $("trace-silo").title = "The job's grain lives on " + trace.silo + ", which keeps this time line";
     setText($("trace-id"), job.jobId);
     const badge = $("trace-outcome");
     setText(badge, outcomeText(job.outcome));
@@ -603,25 +644,46 @@
       ? "Only the first " + fmtInt(trace.chunks.length) + " chunks are drawn; " + fmtInt(trace.chunksDropped) + " more ran."
       : "");
     renderWaterfall(trace);
+    renderSiloShares(trace);
     renderLanes(trace);
     view.dataset.loaded = "true";
     view.dataset.outcome = job.outcome === null ? "Running" : job.outcome;
   }
+  // The waterfall's rows: per silo, a header naming it and its share, then one lane per worker of it that ran a chunk.
+  function waterfallRows(trace) {
+    const rows = [];
+    for (const silo of trace.silos) {
+      rows.push({ silo });
+      for (const lane of trace.workers) if (lane.silo === silo.silo) rows.push({ lane });
+    }
+    // Lanes of a silo the trace has no share for (it cannot happen today) still show, after the rest.
+    const shown = new Set(trace.silos.map((s) => s.silo));
+    for (const lane of trace.workers) if (!shown.has(lane.silo)) rows.push({ lane });
+    return rows;
+  }
+  function siloSummary(silo) {
+    if (silo.chunks === 0) return silo.silo + " · " + fmtInt(silo.workers) + (silo.workers === 1 ? " worker" : " workers") + " · ran none of the job";
+    return silo.silo + " · " + fmtInt(silo.workersUsed) + " of " + fmtInt(silo.workers) + " workers · " + fmtInt(silo.items) + " items · " + fmtPct(silo.utilisation) + " busy";
+  }
   function renderWaterfall(trace) {
     const host = $("waterfall");
     const job = trace.job;
-    const lanes = trace.workers.map((w) => w.worker);
+    const rows = waterfallRows(trace);
+    const laneCount = rows.filter((r) => r.lane).length;
     const width = Math.max(480, host.clientWidth);
-    const labelW = Math.min(240, Math.max(110, 8 + 7.2 * Math.max(0, ...lanes.map((l) => l.length))));
+    const shortName = (worker, silo) => (worker.startsWith(silo + "/") ? worker.slice(silo.length + 1) : worker);
+    const labelW = Math.min(240, Math.max(110, 8 + 7.2 * Math.max(0, ...trace.workers.map((l) => shortName(l.worker, l.silo).length + 2))));
     const laneH = 26;
+    const headH = 20;
     const axisH = 24;
-    const height = axisH + Math.max(1, lanes.length) * laneH + 6;
+    const rowH = (row) => (row.silo ? headH : laneH);
+    const height = axisH + Math.max(laneH, rows.reduce((sum, r) => sum + rowH(r), 0)) + 6;
     const innerW = width - labelW - 16;
     const lastEnd = trace.chunks.reduce((m, c) => Math.max(m, c.endedMs), 0);
     const span = Math.max(job.elapsedMs, lastEnd, 1);
     const x = (ms) => labelW + (ms / span) * innerW;
 
-    const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": "Chunks per worker over the job's time" });
+    const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": "Chunks per worker over the job's time, grouped by silo" });
     const axis = svg("g", { class: "axis" });
     const tickStep = niceStep(span / 6);
     for (let t = 0; t <= span + 1e-9; t += tickStep) {
@@ -630,23 +692,33 @@
     }
     root.append(axis);
 
-    lanes.forEach((lane, i) => {
-      const top = axisH + i * laneH;
-      root.append(svg("rect", { class: "lane-bg" + (i % 2 ? " alt" : ""), x: labelW, y: top, width: innerW, height: laneH - 2, rx: 3 }));
-      root.append(svg("text", { class: "lane-label", x: labelW - 8, y: top + laneH / 2 + 3, "text-anchor": "end" }, lane.length > 30 ? "…" + lane.slice(-29) : lane));
-    });
-    if (lanes.length === 0) {
-      root.append(svg("text", { class: "chart-empty", x: labelW + innerW / 2, y: axisH + 16, "text-anchor": "middle" }, "No chunk has finished yet"));
+    const laneTop = new Map();
+    let top = axisH;
+    let alt = 0;
+    for (const row of rows) {
+      if (row.silo) {
+        const head = svg("text", { class: "silo-label" + (row.silo.chunks === 0 ? " idle" : ""), x: 8, y: top + headH - 6, "data-testid": "waterfall-silo", "data-silo": row.silo.silo }, siloSummary(row.silo));
+        root.append(head);
+      } else {
+        const lane = row.lane;
+        laneTop.set(lane.worker, top);
+        root.append(svg("rect", { class: "lane-bg" + (alt++ % 2 ? " alt" : ""), x: labelW, y: top, width: innerW, height: laneH - 2, rx: 3 }));
+        const name = shortName(lane.worker, lane.silo);
+        root.append(svg("text", { class: "lane-label", x: labelW - 8, y: top + laneH / 2 + 3, "text-anchor": "end" }, name.length > 30 ? "…" + name.slice(-29) : name));
+      }
+      top += rowH(row);
+    }
+    if (laneCount === 0) {
+      root.append(svg("text", { class: "chart-empty", x: labelW + innerW / 2, y: height - laneH / 2, "text-anchor": "middle" }, "No chunk has finished yet"));
     }
 
-    const laneIndex = new Map(lanes.map((lane, i) => [lane, i]));
     // Waits first, runs on top: a chunk queued behind a running one shows its wait only where the worker was not yet busy.
     const waits = svg("g");
     const bars = svg("g");
     for (const chunk of trace.chunks) {
-      const i = laneIndex.get(chunk.worker);
-      if (i === undefined) continue;
-      const top = axisH + i * laneH + 4;
+      const laneY = laneTop.get(chunk.worker);
+      if (laneY === undefined) continue;
+      const top = laneY + 4;
       const h = laneH - 10;
       if (chunk.queueWaitMs > 0) {
         waits.append(svg("rect", { class: "chunk-wait", x: x(chunk.dispatchedMs), y: top + 3, width: Math.max(0.5, x(chunk.startedMs) - x(chunk.dispatchedMs)), height: h - 6, rx: 1.5 }));
@@ -682,6 +754,28 @@
       root.append(svg("line", { class: "wall-end", x1: x(job.elapsedMs), x2: x(job.elapsedMs), y1: axisH - 4, y2: height }));
     }
     host.replaceChildren(root);
+  }
+  function renderSiloShares(trace) {
+    const wall = Math.max(trace.job.elapsedMs, 1);
+    $("trace-silos-body").replaceChildren(...trace.silos.map((silo) => {
+      const row = el("tr");
+      row.dataset.testid = "trace-silo-row";
+      row.dataset.silo = silo.silo;
+      row.dataset.chunks = silo.chunks;
+      row.dataset.items = silo.items;
+      row.classList.toggle("idle", silo.chunks === 0);
+      const util = el("td");
+      const wrap = el("div", "util");
+      const bar = el("div", "bar");
+      const fill = el("span");
+      fill.style.width = (silo.utilisation * 100).toFixed(1) + "%";
+      bar.append(fill);
+      wrap.append(bar, el("span", "pct", fmtPct(silo.utilisation)));
+      wrap.title = "busy " + fmtMs(silo.busyMs) + " / (wall " + fmtMs(wall) + " × " + silo.workers + " workers)";
+      util.append(wrap);
+      row.append(el("td", "mono", silo.silo), el("td", "num", fmtInt(silo.workersUsed) + " / " + fmtInt(silo.workers)), el("td", "num", fmtInt(silo.chunks)), el("td", "num", fmtInt(silo.items)), el("td", "num", fmtMs(silo.busyMs)), util);
+      return row;
+    }));
   }
   function renderLanes(trace) {
     const body = $("lanes-body");
@@ -725,7 +819,9 @@
       const message = el("span", "err-message");
       message.append(el("span", "err-type", error.type.split(".").pop()), document.createTextNode(error.message));
       message.title = error.type + ": " + error.message;
-      item.append(el("span", "err-time", fmtClock(new Date(error.at))), job, el("span", "err-index", "#" + fmtInt(error.index)), status, message);
+      const silo = el("span", "err-silo", error.silo);
+      silo.title = "The job's grain lives on " + error.silo;
+      item.append(el("span", "err-time", fmtClock(new Date(error.at))), job, silo, el("span", "err-index", "#" + fmtInt(error.index)), status, message);
       return item;
     }));
     $("errors-empty").hidden = errors.length > 0;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using Grid.Tests.TestKernels;
 
 namespace Grid.Tests.Cluster;
@@ -16,7 +17,7 @@ namespace Grid.Tests.Cluster;
 /// tests that run at once never meet). Disposing kills it if it still runs; <see cref="ChildProcessLauncher"/> makes sure it
 /// dies with the test host in any case.
 /// </remarks>
-public sealed class SiloProcess : IAsyncDisposable
+public sealed partial class SiloProcess : IAsyncDisposable
 {
     /// <summary>The text of the log line a silo writes once it has joined its cluster.</summary>
     public const string JoinedClusterLine = "joined cluster";
@@ -257,6 +258,18 @@ public sealed class SiloProcess : IAsyncDisposable
                 listener.Dispose();
             }
         }
+    }
+
+    /// <summary>The line the silo prints once its dashboard listens; <see cref="DashboardAddress"/> reads the address from it.</summary>
+    public const string DashboardListeningLine = "Dashboard listening on ";
+
+    /// <summary>Reads the loopback address of the dashboard from the silo's <see cref="DashboardListeningLine"/>
+    /// ("Dashboard listening on http://0.0.0.0:41234/ (access token required: ...)": the port it bound, reached on loopback).</summary>
+    public static Uri DashboardAddress(string listening)
+    {
+        var port = ListeningPort().Match(listening);
+        Assert.True(port.Success, listening);
+        return new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{int.Parse(port.Groups[1].Value, CultureInfo.InvariantCulture)}/"));
     }
 
     /// <summary>Waits until the silo prints a line containing <paramref name="text"/> (ordinal), at or after line <paramref name="fromLine"/>, and returns it.</summary>
@@ -504,4 +517,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
         public TaskCompletionSource<string> Found { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [GeneratedRegex(@"listening on http://[^ ,]+?:(\d+)/")]
+    private static partial Regex ListeningPort();
 }
