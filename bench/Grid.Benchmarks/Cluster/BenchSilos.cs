@@ -9,13 +9,16 @@ internal sealed class BenchSilos : IAsyncDisposable
     private readonly string _connection;
     private readonly int _workers;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly bool _dashboards;
 
-    /// <summary>Makes a cluster of silos with <paramref name="workers"/> each; <paramref name="settings"/> are further settings, as environment variables (<c>Grid__Jobs__Store</c>).</summary>
-    public BenchSilos(string connection, int workers, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Makes a cluster of silos with <paramref name="workers"/> each; <paramref name="settings"/> are further settings, as environment variables (<c>Grid__Jobs__Store</c>);
+    /// with <paramref name="dashboards"/>, each silo serves its dashboard on a free loopback port (<see cref="DashboardPorts"/>).</summary>
+    public BenchSilos(string connection, int workers, IReadOnlyDictionary<string, string>? settings = null, bool dashboards = false)
     {
         _connection = connection;
         _workers = workers;
         _settings = settings ?? new Dictionary<string, string>();
+        _dashboards = dashboards;
         ClusterName = $"bench-{Guid.NewGuid():N}"[..14];
     }
 
@@ -25,6 +28,9 @@ internal sealed class BenchSilos : IAsyncDisposable
 
     /// <summary>Gets the silo port of each silo, by name: where Orleans says a grain lives.</summary>
     public Dictionary<int, string> NamesByPort { get; } = [];
+
+    /// <summary>Gets the loopback port of each silo's dashboard, by name, when the silos serve one.</summary>
+    public Dictionary<string, int> DashboardPorts { get; } = [];
 
     /// <summary>Starts a silo and waits until it says it joined.</summary>
     public async Task<(string Name, Process Process)> StartAsync(CancellationToken cancellationToken)
@@ -56,7 +62,13 @@ internal sealed class BenchSilos : IAsyncDisposable
         start.Environment["Grid__Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Grid__Silo__Name"] = name;
         start.Environment["Grid__Silo__MaxLocalWorkers"] = _workers.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Grid__Dashboard__Enabled"] = "false";
+        start.Environment["Grid__Dashboard__Enabled"] = _dashboards ? "true" : "false";
+        if (_dashboards)
+        {
+            DashboardPorts[name] = FreePort();
+            start.Environment["Grid__Dashboard__Urls"] = $"http://127.0.0.1:{DashboardPorts[name].ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
         start.Environment["Grid__Kernels__Assemblies__0"] = typeof(ClusterNoOpKernel).Assembly.Location;
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["Logging__Console__FormatterName"] = "simple";

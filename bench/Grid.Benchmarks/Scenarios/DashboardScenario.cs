@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Grid.Benchmarks.Cluster;
 using Grid.Client;
 using Grid.Dashboard.Hosting;
 using Grid.Kernels;
@@ -19,21 +20,58 @@ internal sealed class DashboardScenario : IScenario
     public string Name => "dashboard";
 
     /// <inheritdoc />
-    public string Description => "dashboard API latency while is-prime keeps every core busy: median, p99, max [--primes 64] [--interval-ms 50]";
+    public string Description => "dashboard API latency while is-prime keeps every worker busy, on the embedded silo and on two silo processes (asking the silo that does not keep the job): median, p99, max [--primes 64] [--interval-ms 50] [--cluster CONNECTION]";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
     {
         var primes = checked((int)args.GetInt64("primes", 64));
         var interval = TimeSpan.FromMilliseconds(args.GetInt64("interval-ms", 50));
+        string? redis;
+        try
+        {
+            redis = BenchConnections.Redis(args, Name);
+        }
+        catch (ArgumentException)
+        {
+            redis = null;
+        }
+
         args.ThrowIfUnknownOptions();
 
         var numbers = FindPrimes(primes);
-        await using var client = await GridClient.StartEmbeddedAsync(
-            silo => silo.AddDashboard(o => o.Urls = "http://127.0.0.1:0"), cancellationToken).ConfigureAwait(false);
-        var server = client.SiloServices!.GetRequiredService<DashboardServer>();
-        using var http = new HttpClient { BaseAddress = server.Addresses[0], Timeout = TimeSpan.FromSeconds(30) };
-        Measure.Header($"dashboard: its API ({string.Join(", ", Paths)}) every {interval.TotalMilliseconds} ms while is-prime runs {primes} 18-digit primes on every worker", null);
+        var results = new List<ResultLine>();
+        await using (var client = await GridClient.StartEmbeddedAsync(
+            silo => silo.AddDashboard(o => o.Urls = "http://127.0.0.1:0"), cancellationToken).ConfigureAwait(false))
+        {
+            var server = client.SiloServices!.GetRequiredService<DashboardServer>();
+            Measure.Header($"dashboard: its API ({string.Join(", ", Paths)}) every {interval.TotalMilliseconds} ms while is-prime runs {primes} 18-digit primes on every worker", null);
+            results.AddRange(await MeasureAsync(client, server.Addresses[0], "dashboard", numbers, interval, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (redis is null)
+        {
+            Measure.Line("two silos", "not measured: no Redis (give --cluster, GRID_CLUSTER or GRID_TEST_REDIS)");
+        }
+        else
+        {
+            await using var silos = new BenchSilos(redis, Environment.ProcessorCount, dashboards: true);
+            await silos.StartAsync(cancellationToken).ConfigureAwait(false);
+            var (asked, _) = await silos.StartAsync(cancellationToken).ConfigureAwait(false);
+            await using var client = await GridClient.ConnectAsync(redis, new ClusterClientOptions { Name = silos.ClusterName }, cancellationToken).ConfigureAwait(false);
+            var address = new Uri($"http://127.0.0.1:{silos.DashboardPorts[asked].ToString(System.Globalization.CultureInfo.InvariantCulture)}/");
+            Measure.Header($"dashboard, two silo processes: the API of {asked} while is-prime runs {primes} 18-digit primes on both silos' workers", null);
+            results.AddRange(await MeasureAsync(client, address, "dashboard.cluster", numbers, interval, cancellationToken).ConfigureAwait(false));
+        }
+
+        Measure.PrintResults(results);
+        return results.Any(r => r.Target == "=0" && r.Value != 0) ? 1 : 0;
+    }
+
+    // Times the API at address again and again while the job runs on client's silos, and reports under names starting with prefix.
+    private static async Task<ResultLine[]> MeasureAsync(GridClient client, Uri address, string prefix, long[] numbers, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
 
         // Warm the endpoints up (JIT, connection) before the job starts.
         foreach (var path in Paths)
@@ -52,6 +90,12 @@ internal sealed class DashboardScenario : IScenario
             return await job.Summary.ConfigureAwait(false);
         }, cancellationToken);
 
+        // The job's trace is found once the job has started on some silo: the timing starts then.
+        while (!running.IsCompleted && !(await http.GetAsync($"/api/jobs/{job.Id}", cancellationToken).ConfigureAwait(false)).IsSuccessStatusCode)
+        {
+            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+        }
+
         var millis = new List<double>();
         var failures = 0;
         var next = 0;
@@ -69,20 +113,19 @@ internal sealed class DashboardScenario : IScenario
         var summary = await running.ConfigureAwait(false);
         var use = CpuSample.CoresSince(cpu);
         var sorted = millis.Order().ToArray();
-        Measure.Line("job", $"{summary.Succeeded} primes confirmed in {Measure.Seconds(summary.WallTime)}, busy {summary.BusyTime.TotalSeconds:F2} s over {summary.Workers.Count} workers");
+        var silos = summary.Workers.Select(w => w.Worker[..w.Worker.LastIndexOf('/')]).Distinct().Count();
+        Measure.Line("job", $"{summary.Succeeded} primes confirmed in {Measure.Seconds(summary.WallTime)}, busy {summary.BusyTime.TotalSeconds:F2} s over {summary.Workers.Count} workers on {silos} silo(s)");
         Measure.Line("requests", $"{sorted.Length}, {failures} not successful");
         Measure.Line("latency", $"median {Measure.Percentile(sorted, 50):F2} ms, p99 {Measure.Percentile(sorted, 99):F2} ms, max {sorted[^1]:F2} ms");
-        Measure.Line("CPU while measuring", CpuSample.Describe(use));
-        ResultLine[] results =
+        Measure.Line("CPU while measuring (this process)", CpuSample.Describe(use));
+        return
         [
-            Measure.Report("dashboard.api-median", Measure.Percentile(sorted, 50), "ms", "-", "API median under CPU load"),
-            Measure.Report("dashboard.api-p99", Measure.Percentile(sorted, 99), "ms", "<100", "API p99 under CPU load"),
-            Measure.Report("dashboard.api-max", sorted[^1], "ms", "-", "API slowest answer under CPU load"),
-            Measure.Report("dashboard.failed-requests", failures, "requests", "=0", "requests not answered 200"),
-            Measure.Report("dashboard.wrong-verdicts", summary.Total - summary.Succeeded, "items", "=0", "primes not confirmed"),
+            Measure.Report($"{prefix}.api-median", Measure.Percentile(sorted, 50), "ms", "-", "API median under CPU load"),
+            Measure.Report($"{prefix}.api-p99", Measure.Percentile(sorted, 99), "ms", "<100", "API p99 under CPU load"),
+            Measure.Report($"{prefix}.api-max", sorted[^1], "ms", "-", "API slowest answer under CPU load"),
+            Measure.Report($"{prefix}.failed-requests", failures, "requests", "=0", "requests not answered 200"),
+            Measure.Report($"{prefix}.wrong-verdicts", summary.Total - summary.Succeeded, "items", "=0", "primes not confirmed"),
         ];
-        Measure.PrintResults(results);
-        return results.Any(r => r.Target == "=0" && r.Value != 0) ? 1 : 0;
     }
 
     private static long[] FindPrimes(int count)
