@@ -35,7 +35,7 @@ public sealed record MapOptions
     /// Beside the job, the client holds at most one input batch (no larger than this) and the result chunk it is handing out
     /// (no larger than this divided by twice the worker count), so the input is never read more than 2.5 times this ahead of the consumer.
     /// </remarks>
-    /// <value>The default value is 0: the silo's <c>Grid:Jobs:DefaultMaxInFlight</c>, 262,144 items unless configured.</value>
+    /// <value>The default value is 0: the silo's <c>Grid:Jobs:DefaultMaxInFlight</c>, 131,072 items unless configured.</value>
     public int MaxInFlight { get; init; }
 
     /// <summary>Gets when failed items are run again; it replaces the kernel's own policy (set on the silo) for this job.</summary>

@@ -15,8 +15,9 @@ public sealed class JobOptions
     public int MaxChunkSize { get; set; } = 8192;
 
     /// <summary>Gets or sets the most items a job holds (read and not yet delivered) when the client does not say.</summary>
-    /// <value>The default value is 262,144.</value>
-    public int DefaultMaxInFlight { get; set; } = 262_144;
+    /// <value>The default value is 131,072: about 40 ms of trivial items on the embedded silo of a 2-core machine, enough to keep its
+    /// workers fed; over 10,000,000 lazy items the embedded silo's peak RSS is 166 MB with it, and was 207-214 MB with 262,144.</value>
+    public int DefaultMaxInFlight { get; set; } = 131_072;
 
     /// <summary>Gets or sets how long a job whose client sends heartbeats (a cluster client) may hear none before it takes the client for gone and cancels itself.</summary>
     /// <value>The default value is 10 seconds.</value>
