@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Grid.Diagnostics;
 using Grid.Jobs;
 using Grid.Stored;
 using Orleans.Concurrency;
@@ -35,6 +37,17 @@ public sealed partial class GridClient
         ArgumentNullException.ThrowIfNull(inputs);
         ThrowIfDisposed();
         var spec = SpecOf<TIn, TOut>(kernel, options ?? new MapOptions());
+
+        // The root of the job's trace: the submission's grain calls continue it, and every run of the job, on whichever silos, hangs under it.
+        using var activity = GridDiagnostics.StartDetached(GridDiagnostics.Client, $"grid.detach {kernel}", ActivityKind.Client, default);
+        if (activity is not null)
+        {
+            activity.SetTag(GridTags.JobId, spec.JobId.ToString());
+            activity.SetTag(GridTags.Kernel, kernel);
+            Activity.Current = activity;
+            spec = spec with { TraceParent = activity.Id };
+        }
+
         await CheckKernelAsync(kernel, typeof(TIn), typeof(TOut), cancellationToken).ConfigureAwait(false);
         var job = _cluster.GetGrain<IStoredJobGrain>(spec.JobId);
         await ThroughAnyGatewayAsync(() => job.CreateAsync(spec), cancellationToken).ConfigureAwait(false);
@@ -58,10 +71,12 @@ public sealed partial class GridClient
             }
 
             var sealedJob = await ThroughAnyGatewayAsync(() => job.SealAsync(total), cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(GridTags.Items, sealedJob.Total);
             return new DetachedJob(spec.JobId, kernel, sealedJob.Total);
         }
         catch (Exception exception) when (exception is OperationCanceledException || exception is not GridException)
         {
+            GridDiagnostics.SetError(activity, exception);
             // The job never ran: end it, so no silo waits on its input.
             var reason = exception is OperationCanceledException ? "Its client cancelled the submission." : $"Its client could not finish the submission: {exception.Message}";
             await job.CancelAsync(reason).ConfigureAwait(false);

@@ -153,6 +153,7 @@ internal sealed partial class StoredJobRun
             MaxInFlight = settings.MaxInFlight,
             Retry = settings.Retry,
             MaxFailures = settings.MaxFailures - _claim.FinallyFailed,
+            TraceParent = settings.TraceParent,
         };
         if (!await StoreAsync(token => _store.SetRunJobAsync(JobId, _owner, Epoch, runId, token)).ConfigureAwait(false))
         {

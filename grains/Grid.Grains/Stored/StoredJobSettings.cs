@@ -10,6 +10,8 @@ namespace Grid.Stored;
 /// <param name="MaxInFlight">The most items a run holds at once; 0 lets the job choose.</param>
 /// <param name="Retry">The retry policy replacing the kernel's.</param>
 /// <param name="MaxFailures">How many items may finally fail, across every run, before the job stops.</param>
+/// <param name="TraceParent">The W3C trace parent of the client's submission span, under which every run's job span hangs; <see langword="null"/> when
+/// the client traced nothing (and for jobs stored before it was kept).</param>
 internal sealed record StoredJobSettings(
     TimeSpan? ItemTimeout,
     TimeSpan? HardItemTimeout,
@@ -17,8 +19,9 @@ internal sealed record StoredJobSettings(
     bool Ordered,
     int MaxInFlight,
     RetryPolicy? Retry,
-    long? MaxFailures)
+    long? MaxFailures,
+    string? TraceParent = null)
 {
     /// <summary>Takes the limits of a client's job.</summary>
-    public static StoredJobSettings Of(JobSpec spec) => new(spec.ItemTimeout, spec.HardItemTimeout, spec.JobTimeout, spec.Ordered, spec.MaxInFlight, spec.Retry, spec.MaxFailures);
+    public static StoredJobSettings Of(JobSpec spec) => new(spec.ItemTimeout, spec.HardItemTimeout, spec.JobTimeout, spec.Ordered, spec.MaxInFlight, spec.Retry, spec.MaxFailures, spec.TraceParent);
 }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Grid.Client;
+using Grid.Diagnostics;
 using Grid.Jobs;
 using Grid.Stored;
 using Grid.Tests.TestKernels;
@@ -51,6 +54,35 @@ public sealed class StoredJobTests(PostgresFixture postgres) : IAsyncLifetime
             o.PollInterval = TimeSpan.FromMilliseconds(200);
         });
     });
+
+    [Fact]
+    public async Task SubmitJobAsync_Traced_TheRunsJobAndKernelSpansHangUnderTheSubmissionSpan()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is GridTelemetry.ClientSourceName or GridTelemetry.JobsSourceName or GridTelemetry.KernelsSourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var job = await Grid.SubmitJobAsync<long, long>(TwiceKernel.Name, Enumerable.Range(0, 500).Select(i => (long)i));
+        Assert.Equal(500, (await Grid.AttachAsync<long>(job.Id).ReadAllAsync()).Count);
+        var run = (await Grid.GetJobAsync(job.Id))!.RunJobId!.Value.ToString();
+
+        // The client's submission span is the trace's root; the run's job span, started by whichever silo took the job, hangs under it,
+        // and so does every kernel span of the run (under the run's chunk spans). Spans end as the run winds down, so the test waits for them.
+        var submit = Assert.Single(spans, s => s.OperationName == $"grid.detach {TwiceKernel.Name}" && Equals(s.GetTagItem(GridTags.JobId), job.Id.ToString()));
+        Assert.Equal((ActivityKind.Client, default(ActivitySpanId)), (submit.Kind, submit.ParentSpanId));
+        await ClusterWorkload.WaitUntilAsync(
+            () => Task.FromResult(spans.Any(s => s.OperationName.StartsWith("grid.job", StringComparison.Ordinal) && Equals(s.GetTagItem(GridTags.JobId), run))
+                && spans.Where(s => s.OperationName.StartsWith("grid.kernel", StringComparison.Ordinal) && Equals(s.GetTagItem(GridTags.JobId), run)).Sum(s => (int)s.GetTagItem(GridTags.Items)!) == 500),
+            () => Task.FromResult($"the job and kernel spans of run {run}: {string.Join(", ", spans.Select(s => s.OperationName).Distinct())}"));
+        var jobSpan = Assert.Single(spans, s => s.OperationName.StartsWith("grid.job", StringComparison.Ordinal) && Equals(s.GetTagItem(GridTags.JobId), run));
+        Assert.Equal((submit.TraceId, submit.SpanId), (jobSpan.TraceId, jobSpan.ParentSpanId));
+        Assert.All(spans.Where(s => s.OperationName.StartsWith("grid.kernel", StringComparison.Ordinal) && Equals(s.GetTagItem(GridTags.JobId), run)), kernel => Assert.Equal(submit.TraceId, kernel.TraceId));
+    }
 
     [Fact]
     public async Task SubmitJobAsync_ThenAttach_EveryResultOnceWithItsValue()
