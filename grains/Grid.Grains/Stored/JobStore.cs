@@ -389,6 +389,12 @@ internal sealed class JobStore : IAsyncDisposable
     /// <summary>Stores results of a job its owner holds at <paramref name="epoch"/>, with the job's counts, in one transaction; returns <see langword="false"/>, storing nothing, when the owner no longer holds the job.</summary>
     public async Task<bool> WriteResultsAsync(Guid jobId, string owner, int epoch, StoredResults results, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.JobId != jobId)
+        {
+            throw new ArgumentException($"The results are of job {results.JobId}, not of job {jobId}.", nameof(results));
+        }
+
         if (results.Count == 0)
         {
             return true;
@@ -424,24 +430,12 @@ internal sealed class JobStore : IAsyncDisposable
             return false;
         }
 
-        await using (var copy = await connection.BeginBinaryImportAsync($"COPY {target} ({ResultColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        // The rows were written as binary COPY tuples when they were read: the write only sends their bytes.
+        await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY {target} ({ResultColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
-            // Row by row without awaiting each field: the importer buffers, and a million awaited writes would cost more than the rows.
-            foreach (var row in results.Rows)
-            {
-                copy.StartRow();
-                copy.Write(jobId, NpgsqlDbType.Uuid);
-                copy.Write(row.Index, NpgsqlDbType.Bigint);
-                copy.Write((short)row.Status, NpgsqlDbType.Smallint);
-                WriteNullable(copy, row.Value, NpgsqlDbType.Bytea);
-                WriteNullable(copy, row.Error?.Type, NpgsqlDbType.Text);
-                WriteNullable(copy, row.Error?.Message, NpgsqlDbType.Text);
-                copy.Write(row.Duration.Ticks / TimeSpan.TicksPerMicrosecond, NpgsqlDbType.Bigint);
-                copy.Write(row.Worker, NpgsqlDbType.Text);
-                copy.Write(row.Attempts, NpgsqlDbType.Integer);
-            }
-
-            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(StoredResults.CopyHeader, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(results.Tuples, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(StoredResults.CopyTrailer, cancellationToken).ConfigureAwait(false);
         }
 
         if (onConflictSkip)
@@ -709,19 +703,6 @@ internal sealed class JobStore : IAsyncDisposable
         OutputType = reader.GetString(14),
         RunJobId = reader.IsDBNull(15) ? null : reader.GetGuid(15),
     };
-
-    private static void WriteNullable<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
-        where T : class
-    {
-        if (value is null)
-        {
-            copy.WriteNull();
-        }
-        else
-        {
-            copy.Write(value, type);
-        }
-    }
 
     private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {

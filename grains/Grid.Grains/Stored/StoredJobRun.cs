@@ -33,7 +33,7 @@ internal sealed partial class StoredJobRun
     private readonly string _owner;
     private readonly ILogger _logger;
     private readonly IndexMap _indices = new();
-    private readonly Channel<StoredResults.Row[]> _results = Channel.CreateBounded<StoredResults.Row[]>(new BoundedChannelOptions(16) { SingleReader = true });
+    private readonly Channel<StoredResults> _results = Channel.CreateBounded<StoredResults>(new BoundedChannelOptions(16) { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly ResiliencePipeline _storeRetries;
     private IMapJobGrain? _job;
@@ -180,9 +180,9 @@ internal sealed partial class StoredJobRun
             {
                 if (result.Count > 0)
                 {
-                    var rows = new StoredResults();
+                    var rows = new StoredResults(JobId);
                     rows.Add(result, _indices.JobIndexOf);
-                    await _results.Writer.WriteAsync([.. rows.Rows], _stop.Token).ConfigureAwait(false);
+                    await _results.Writer.WriteAsync(rows, _stop.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -238,7 +238,7 @@ internal sealed partial class StoredJobRun
                 _feedStoreTicks += System.Diagnostics.Stopwatch.GetTimestamp() - decodeStart;
                 if (rejected.Count > 0)
                 {
-                    await _results.Writer.WriteAsync([.. rejected.Rows], _stop.Token).ConfigureAwait(false);
+                    await _results.Writer.WriteAsync(rejected, _stop.Token).ConfigureAwait(false);
                 }
 
                 if (batch.Length == 0)
@@ -276,7 +276,7 @@ internal sealed partial class StoredJobRun
             }
         }
 
-        var rejected = new StoredResults();
+        var rejected = new StoredResults(JobId);
         var batch = ItemJson.Of(_kernel.InputType!).Read(items, positions, (position, exception) => rejected.Add(
             first + position,
             new ItemError(ItemStatus.Failed, typeof(JsonException).FullName!, $"Item {first + position} is not a {_kernel.InputTypeFullName} as JSON: {exception.Message}")));
@@ -296,14 +296,14 @@ internal sealed partial class StoredJobRun
     // Returns null when every result was stored, or the reason the store refused them.
     private async Task<string?> WriteResultsAsync()
     {
-        var batch = new StoredResults();
+        var batch = new StoredResults(JobId);
         try
         {
             while (await _results.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
                 while (batch.Count < MaxBatchRows && _results.Reader.TryRead(out var rows))
                 {
-                    batch.AddRows(rows);
+                    batch.Add(rows);
                 }
 
                 var writeStart = System.Diagnostics.Stopwatch.GetTimestamp();

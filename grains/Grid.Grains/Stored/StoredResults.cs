@@ -1,14 +1,36 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
 using Grid.Jobs;
 
 namespace Grid.Stored;
 
-/// <summary>Results on their way into the job store: one row per item (index, status, value as JSON or error, run time, worker, attempts), in the order they came.</summary>
-internal sealed class StoredResults
+/// <summary>Results of one job on their way into the job store: one row per item (index, status, value as JSON or error, run time, worker,
+/// attempts), in the order they came, each also written at once as a tuple of PostgreSQL's binary COPY format.</summary>
+/// <remarks>The tuples are made where the results are read, off the path of the store's writes, so a write only sends bytes: binary COPY
+/// of the <c>grid_results</c> columns <c>job_id, idx, status, value, error_type, error_message, duration_us, worker, attempts</c>.</remarks>
+internal sealed class StoredResults(Guid jobId)
 {
+    // The number of columns each tuple has.
+    private const short Columns = 9;
+
     private readonly List<Row> _rows = [];
+    private readonly ArrayBufferWriter<byte> _tuples = new();
+
+    /// <summary>Gets the binary COPY header: the signature <c>PGCOPY\n\xff\r\n\0</c>, no flags, no header extension.</summary>
+    public static ReadOnlyMemory<byte> CopyHeader { get; } = new byte[] {(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xff, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+    /// <summary>Gets the binary COPY trailer, a tuple of -1 columns.</summary>
+    public static ReadOnlyMemory<byte> CopyTrailer { get; } = new byte[] { 0xff, 0xff };
+
+    /// <summary>Gets the job the results are of.</summary>
+    public Guid JobId => jobId;
 
     /// <summary>Gets the rows.</summary>
     public IReadOnlyList<Row> Rows => _rows;
+
+    /// <summary>Gets the rows as binary COPY tuples, in the same order, without the header and trailer.</summary>
+    public ReadOnlyMemory<byte> Tuples => _tuples.WrittenMemory;
 
     /// <summary>Gets the number of rows.</summary>
     public int Count => _rows.Count;
@@ -42,7 +64,7 @@ internal sealed class StoredResults
             var value = error is null && result.Outputs is { } outputs
                 ? json!.Write(outputs, i)
                 : null;
-            _rows.Add(new Row(
+            Add(new Row(
                 indexOf(result.StartIndex + i),
                 error?.Status ?? ItemStatus.Ok,
                 value,
@@ -53,18 +75,103 @@ internal sealed class StoredResults
         }
     }
 
-    /// <summary>Adds rows made before.</summary>
-    public void AddRows(IEnumerable<Row> rows) => _rows.AddRange(rows);
+    /// <summary>Adds the rows, and their tuples, of <paramref name="other"/> results of the same job.</summary>
+    public void Add(StoredResults other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.JobId != jobId)
+        {
+            throw new ArgumentException($"Results of job {other.JobId} cannot join those of job {jobId}.", nameof(other));
+        }
+
+        _rows.AddRange(other._rows);
+        _tuples.Write(other.Tuples.Span);
+    }
 
     /// <summary>Adds the result of an item that failed before reaching a kernel (its input could not be read).</summary>
     public void Add(long index, ItemError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        _rows.Add(new Row(index, error.Status, null, error, TimeSpan.Zero, "none", 0));
+        Add(new Row(index, error.Status, null, error, TimeSpan.Zero, "none", 0));
     }
 
     /// <summary>Empties the buffer once its rows are stored.</summary>
-    public void Clear() => _rows.Clear();
+    public void Clear()
+    {
+        _rows.Clear();
+        _tuples.ResetWrittenCount();
+    }
+
+    private void Add(Row row)
+    {
+        _rows.Add(row);
+        WriteTuple(row);
+    }
+
+    // One tuple: the column count, then each column as its length (-1 for NULL) and its bytes, integers in network order.
+    private void WriteTuple(in Row row)
+    {
+        WriteInt16(Columns);
+        WriteInt32(16);
+        jobId.TryWriteBytes(_tuples.GetSpan(16), bigEndian: true, out _);
+        _tuples.Advance(16);
+        WriteInt32(8);
+        WriteInt64(row.Index);
+        WriteInt32(2);
+        WriteInt16((short)row.Status);
+        WriteBytes(row.Value);
+        WriteText(row.Error?.Type);
+        WriteText(row.Error?.Message);
+        WriteInt32(8);
+        WriteInt64(row.Duration.Ticks / TimeSpan.TicksPerMicrosecond);
+        WriteText(row.Worker);
+        WriteInt32(4);
+        WriteInt32(row.Attempts);
+    }
+
+    private void WriteBytes(byte[]? value)
+    {
+        if (value is null)
+        {
+            WriteInt32(-1);
+            return;
+        }
+
+        WriteInt32(value.Length);
+        _tuples.Write(value);
+    }
+
+    private void WriteText(string? value)
+    {
+        if (value is null)
+        {
+            WriteInt32(-1);
+            return;
+        }
+
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteInt32(length);
+        Encoding.UTF8.GetBytes(value, _tuples.GetSpan(length));
+        _tuples.Advance(length);
+    }
+
+    private void WriteInt16(short value)
+    {
+        BinaryPrimitives.WriteInt16BigEndian(_tuples.GetSpan(2), value);
+        _tuples.Advance(2);
+    }
+
+    private void WriteInt32(int value)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(_tuples.GetSpan(4), value);
+        _tuples.Advance(4);
+    }
+
+    private void WriteInt64(long value)
+    {
+        BinaryPrimitives.WriteInt64BigEndian(_tuples.GetSpan(8), value);
+        _tuples.Advance(8);
+    }
 
     /// <summary>One item's result as it is stored.</summary>
     public readonly record struct Row(long Index, ItemStatus Status, byte[]? Value, ItemError? Error, TimeSpan Duration, string Worker, int Attempts);

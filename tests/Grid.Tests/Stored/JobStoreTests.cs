@@ -162,7 +162,7 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
         var second = Assert.Single(await b.ClaimAsync("silo-b", "b", 1, [], [], CancellationToken.None));
         Assert.Equal((job, 2), (second.JobId, second.Epoch));
 
-        var late = new StoredResults();
+        var late = new StoredResults(job);
         late.Add(new ChunkResult(job, 0, 0, new long[] { 0 }, null, [TimeSpan.Zero], "a/worker-1", TimeSpan.Zero), i => i);
         var stored = await a.WriteResultsAsync(job, "silo-a", first.Epoch, late, CancellationToken.None);
         var renewed = await a.RenewAsync("silo-a", new Dictionary<Guid, int> { [job] = first.Epoch }, CancellationToken.None);
@@ -174,13 +174,44 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteResultsAsync_EveryKindOfField_ReadsBackAsWritten()
+    {
+        await using var store = NewStore();
+        await store.MigrateAsync(CancellationToken.None);
+        var job = await SubmitAsync(store, 3);
+        var claim = Assert.Single(await store.ClaimAsync("silo-a", "a", 1, [], [], CancellationToken.None));
+        var results = new StoredResults(job);
+
+        // Text values and messages beyond ASCII, an error beside values, a null value, run times to the microsecond and several attempts.
+        var error = new ItemError(ItemStatus.TimedOut, "System.TimeoutException", "élan ✓ 日本語: took too long");
+        results.Add(
+            new ChunkResult(job, 0, 0, new[] { "naïve ☃", string.Empty, "ignored" }, [null, null, error], [TimeSpan.FromMicroseconds(1), TimeSpan.FromMilliseconds(12.345), TimeSpan.FromSeconds(3)], "silo-ü/worker-1", TimeSpan.Zero)
+            {
+                Attempts = [1, 2, 3],
+            },
+            i => i);
+        Assert.True(await store.WriteResultsAsync(job, "silo-a", claim.Epoch, results, CancellationToken.None));
+
+        var (read, _) = await store.ReadResultsAsync(job, 0, 10, failedOnly: false, CancellationToken.None);
+        var byIndex = Enumerable.Range(0, read.Count).ToDictionary(i => read.Indices[i]);
+        Assert.Equal([0L, 1L, 2L], byIndex.Keys.Order());
+        Assert.Equal(["naïve ☃", string.Empty], new[] { 0L, 1L }.Select(i => System.Text.Json.JsonSerializer.Deserialize<string>(read.Values[byIndex[i]].Span)));
+        Assert.Equal((null, null, error), (read.Errors?[byIndex[0]], read.Errors?[byIndex[1]], read.Errors?[byIndex[2]]));
+        Assert.Equal([TimeSpan.FromMicroseconds(1), TimeSpan.FromMilliseconds(12.345), TimeSpan.FromSeconds(3)], new[] { 0L, 1L, 2L }.Select(i => read.Durations[byIndex[i]]));
+        Assert.Equal([1, 2, 3], new[] { 0L, 1L, 2L }.Select(i => read.Attempts[byIndex[i]]));
+        Assert.All(read.Workers, w => Assert.Equal("silo-ü/worker-1", w));
+        var counted = (await store.GetAsync(job, CancellationToken.None))!;
+        Assert.Equal((2L, 1L), (counted.Succeeded, counted.TimedOut));
+    }
+
+    [Fact]
     public async Task WriteResultsAsync_TheSameResultsTwice_StoresAndCountsThemOnce()
     {
         await using var store = NewStore();
         await store.MigrateAsync(CancellationToken.None);
         var job = await SubmitAsync(store, 3);
         var claim = Assert.Single(await store.ClaimAsync("silo-a", "a", 1, [], [], CancellationToken.None));
-        var results = new StoredResults();
+        var results = new StoredResults(job);
         results.Add(new ChunkResult(job, 0, 0, new long[] { 0, 2 }, null, [TimeSpan.Zero, TimeSpan.Zero], "a/worker-1", TimeSpan.Zero), i => i);
 
         // The first write's commit went unanswered (a dropped connection, say), so the owner makes it again.
