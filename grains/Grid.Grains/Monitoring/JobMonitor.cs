@@ -28,6 +28,9 @@ public sealed class JobMonitor(TimeProvider timeProvider)
     private readonly PerSecondCounts _settled = new();
     private readonly PerSecondCounts _ran = new();
 
+    // The workers count what they ran under a lock of their own, so a kernel thread never waits while a dashboard copies the monitor.
+    private readonly Lock _ranLock = new();
+
     /// <summary>Gets the running jobs, newest first, then the finished ones, newest first.</summary>
     public IReadOnlyList<JobSnapshot> GetJobs()
     {
@@ -66,15 +69,6 @@ public sealed class JobMonitor(TimeProvider timeProvider)
         }
     }
 
-    /// <summary>Gets the items this silo's workers ran per second (of any job) over the last <paramref name="seconds"/> seconds, oldest first, one point per second.</summary>
-    public IReadOnlyList<ThroughputPoint> GetRan(int seconds = ThroughputSeconds)
-    {
-        lock (_lock)
-        {
-            return _ran.Get(timeProvider.GetUtcNow(), Math.Clamp(seconds, 1, ThroughputSeconds));
-        }
-    }
-
     /// <summary>Gets everything the monitor keeps but the chunk time lines, in one consistent snapshot: jobs, errors, and <paramref name="seconds"/> seconds of both throughputs.</summary>
     public SiloActivity GetActivity(string silo, int seconds)
     {
@@ -82,7 +76,13 @@ public sealed class JobMonitor(TimeProvider timeProvider)
         lock (_lock)
         {
             var now = timeProvider.GetUtcNow();
-            return new SiloActivity(silo, now, [.. Jobs(now).Take(MaxActivityJobs)], [.. _errors.Reverse()], _settled.Get(now, seconds), _ran.Get(now, seconds));
+            ThroughputPoint[] ran;
+            lock (_ranLock)
+            {
+                ran = _ran.Get(now, seconds);
+            }
+
+            return new SiloActivity(silo, now, [.. Jobs(now).Take(MaxActivityJobs)], [.. _errors.Reverse()], _settled.Get(now, seconds), ran);
         }
     }
 
@@ -183,7 +183,7 @@ public sealed class JobMonitor(TimeProvider timeProvider)
     {
         var (_, failed, timedOut, cancelled) = result.CountByStatus();
         var now = timeProvider.GetUtcNow();
-        lock (_lock)
+        lock (_ranLock)
         {
             _ran.Add(now, result.Count, failed + timedOut + cancelled);
         }

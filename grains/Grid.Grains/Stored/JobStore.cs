@@ -433,9 +433,18 @@ internal sealed class JobStore : IAsyncDisposable
         // The rows were written as binary COPY tuples when they were read: the write only sends their bytes.
         await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY {target} ({ResultColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
-            await copy.WriteAsync(StoredResults.CopyHeader, cancellationToken).ConfigureAwait(false);
-            await copy.WriteAsync(results.Tuples, cancellationToken).ConfigureAwait(false);
-            await copy.WriteAsync(StoredResults.CopyTrailer, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await copy.WriteAsync(StoredResults.CopyHeader, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(results.Tuples, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(StoredResults.CopyTrailer, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Ending the stream would send the server what was written so far as the whole COPY: abort it instead, and keep the first error.
+                await copy.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
         }
 
         if (onConflictSkip)

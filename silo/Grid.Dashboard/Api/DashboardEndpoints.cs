@@ -32,9 +32,12 @@ internal static class DashboardEndpoints
         endpoints.MapGet("/api/jobs/{id:guid}", async context =>
         {
             var id = Guid.Parse((string)context.Request.RouteValues["id"]!, CultureInfo.InvariantCulture);
-            await (await reader.GetJobAsync(id, context.RequestAborted).ConfigureAwait(false) is { } job
+            var (job, silent) = await reader.GetJobAsync(id, context.RequestAborted).ConfigureAwait(false);
+            await (job is not null
                 ? WriteAsync(context, job, DashboardJsonContext.Default.JobTraceView)
-                : DashboardGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, $"No live silo of the cluster knows job {id}: each keeps its running jobs and its last {JobMonitor.MaxFinishedJobs} finished ones.")).ConfigureAwait(false);
+                : silent.Count > 0
+                    ? DashboardGuard.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, $"Silo {string.Join(", ", silent)} did not answer in time and may keep job {id}; ask again.")
+                    : DashboardGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, $"No live silo of the cluster knows job {id}: each keeps its running jobs and its last {JobMonitor.MaxFinishedJobs} finished ones.")).ConfigureAwait(false);
         });
         endpoints.MapGet("/api/throughput", async context => await (WholeNumberError(context, "seconds", JobMonitor.ThroughputSeconds, JobMonitor.ThroughputSeconds, out var seconds) is { } error
             ? DashboardGuard.WriteProblemAsync(context, StatusCodes.Status400BadRequest, error)

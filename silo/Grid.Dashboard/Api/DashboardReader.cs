@@ -61,12 +61,14 @@ internal sealed class DashboardReader(SiloMonitor silo, ClusterActivity cluster,
     /// <summary>Gets every job of the cluster, wherever its grain lives: running ones newest first, then finished ones newest first.</summary>
     public async Task<IReadOnlyList<JobView>> GetJobsAsync() => Jobs(await cluster.GetAsync().ConfigureAwait(false));
 
-    /// <summary>Gets a job of the cluster with its chunk waterfall, its silos' share and its diagnosis, or <see langword="null"/> when no live silo keeps it.</summary>
-    public async Task<JobTraceView?> GetJobAsync(Guid jobId, CancellationToken cancellationToken)
+    /// <summary>Gets a job of the cluster with its chunk waterfall, its silos' share and its diagnosis, or <see langword="null"/> with the silos
+    /// that did not answer in time (none when every live silo said it does not keep the job).</summary>
+    public async Task<(JobTraceView? Trace, IReadOnlyList<string> Silent)> GetJobAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        if (await cluster.FindJobAsync(jobId, cancellationToken).ConfigureAwait(false) is not var (jobSilo, detail))
+        var search = await cluster.FindJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (search is not { Silo: { } jobSilo, Job: { } detail })
         {
-            return null;
+            return (null, search.Silent);
         }
 
         var started = detail.Job.Started;
@@ -103,7 +105,7 @@ internal sealed class DashboardReader(SiloMonitor silo, ClusterActivity cluster,
                 .ThenBy(l => l.Worker, StringComparer.Ordinal),
         ];
         var diagnosis = JobDiagnosis.Of(detail);
-        return new JobTraceView(
+        return (new JobTraceView(
             ToView(detail.Job, jobSilo),
             chunks,
             detail.ChunksDropped,
@@ -112,7 +114,7 @@ internal sealed class DashboardReader(SiloMonitor silo, ClusterActivity cluster,
             diagnosis.Efficiency,
             jobSilo,
             SilosOf(detail.Job, workers, GetSilos()),
-            diagnosis);
+            diagnosis), []);
     }
 
     /// <summary>Gets the items the cluster's jobs finished per second over the last <paramref name="seconds"/> seconds, oldest first.</summary>
@@ -127,7 +129,7 @@ internal sealed class DashboardReader(SiloMonitor silo, ClusterActivity cluster,
     public async Task<IReadOnlyList<ErrorView>> GetErrorsAsync() => Errors(await cluster.GetAsync().ConfigureAwait(false));
 
     /// <summary>Gets what the event stream pushes: the whole throughput history when <paramref name="first"/>, else its latest seconds.</summary>
-    /// <remarks>An update is made at most once per <see cref="UpdateReuse"/> and shared by every open stream, so viewers add no load on the cluster.</remarks>
+    /// <remarks>An update is made at most once per <see cref="UpdateReuse"/> and shared by every open stream, so more viewers add no more load on the cluster.</remarks>
     public Task<DashboardUpdate> GetUpdateAsync(bool first)
     {
         var now = timeProvider.GetTimestamp();

@@ -5,9 +5,10 @@ namespace Grid.Dashboard.Cluster;
 
 /// <summary>Gathers what every live silo's monitor holds, so that the dashboard of any silo shows the whole cluster: this silo's read in place, the others' through their <see cref="ISiloMonitorGrain"/>.</summary>
 /// <remarks>
-/// Nothing is gathered while nobody looks. This silo's own monitor is read afresh on every read; the other silos are asked at most
-/// once per <see cref="Reuse"/>, however many pages and requests ask, and every answer is bounded by the monitors' limits. A silo
-/// that does not answer within <see cref="PeerTimeout"/> keeps its last answer until membership no longer lists it active.
+/// This silo's own monitor is read afresh on every read. The other silos are asked at most once per <see cref="Reuse"/>, however many
+/// pages and requests ask, and only while somebody asks; every answer is bounded by the monitors' limits. A read waits at most
+/// <see cref="PeerTimeout"/> for a silo that answered last time, and not at all for one that did not (it is asked again in the
+/// background). A silo whose last answer is older than <see cref="StaleAfter"/> is left out, so its jobs never show as if live.
 /// </remarks>
 internal sealed partial class ClusterActivity(
     JobMonitor local,
@@ -21,11 +22,14 @@ internal sealed partial class ClusterActivity(
     /// <summary>How long one gathering serves every request that asks for it.</summary>
     public static readonly TimeSpan Reuse = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How long a silo has to answer before its last answer stands in.</summary>
+    /// <summary>How long a read waits for a silo that answered last time.</summary>
     public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>How old a silo's last answer may be and still be shown.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(5);
+
     private readonly Lock _lock = new();
-    private readonly Dictionary<SiloAddress, SiloActivity> _known = [];
+    private readonly Dictionary<SiloAddress, PeerState> _peers = [];
     private (Task<SiloActivity[]>? Gathering, long At) _last;
 
     /// <summary>Gets every live silo's activity with <see cref="JobMonitor.ThroughputSeconds"/> seconds of throughput: this silo's as it is now, then the others' by name.</summary>
@@ -35,99 +39,195 @@ internal sealed partial class ClusterActivity(
         return [local.GetActivity(silo.SiloName, JobMonitor.ThroughputSeconds), .. peers];
     }
 
-    // The other silos' latest answers: asked for while a gathering runs or is younger than Reuse, else asked again.
-    private Task<SiloActivity[]> PeersAsync()
-    {
-        var now = time.GetTimestamp();
-        lock (_lock)
-        {
-            if (_last.Gathering is not { } gathering || (gathering.IsCompleted && time.GetElapsedTime(_last.At, now) >= Reuse))
-            {
-                _last = (GatherAsync(), now);
-            }
-
-            return _last.Gathering!;
-        }
-    }
-
     /// <summary>Finds a job on whichever silo keeps it, with its chunk time line: this silo first, then the silo that last listed it, then every other live silo at once.</summary>
-    /// <returns>The silo that keeps the job and the job, or <see langword="null"/> when no live silo keeps it.</returns>
-    public async Task<(string Silo, JobDetail Job)?> FindJobAsync(Guid jobId, CancellationToken cancellationToken)
+    /// <returns>The silo that keeps the job and the job when one does; else the silos that did not answer in time, one of which may keep it.</returns>
+    public async Task<JobSearch> FindJobAsync(Guid jobId, CancellationToken cancellationToken)
     {
         if (local.GetJob(jobId) is { } here)
         {
-            return (silo.SiloName, here);
+            return new JobSearch(silo.SiloName, here, []);
         }
 
-        var peers = Peers();
+        var peers = ActivePeers();
         SiloAddress? lister;
         lock (_lock)
         {
-            lister = _known.FirstOrDefault(k => k.Value.Jobs.Any(j => j.JobId == jobId)).Key;
+            lister = _peers.FirstOrDefault(p => p.Value.Last?.Jobs.Any(j => j.JobId == jobId) == true).Key;
         }
 
-        if (lister is not null && peers.Contains(lister) && await AskForJobAsync(lister, jobId, cancellationToken).ConfigureAwait(false) is { } listed)
+        var silent = new List<string>();
+        if (lister is not null && peers.Contains(lister))
         {
-            return listed;
+            var (found, answered) = await AskForJobAsync(lister, jobId, cancellationToken).ConfigureAwait(false);
+            if (found is { } job)
+            {
+                return new JobSearch(NameOf(lister), job, []);
+            }
+
+            if (!answered)
+            {
+                silent.Add(NameOf(lister));
+            }
         }
 
-        var answers = await Task.WhenAll(peers.Where(p => !p.Equals(lister)).Select(p => AskForJobAsync(p, jobId, cancellationToken))).ConfigureAwait(false);
-        return answers.FirstOrDefault(a => a is not null);
+        var others = peers.Where(p => !p.Equals(lister)).ToList();
+        var answers = await Task.WhenAll(others.Select(p => AskForJobAsync(p, jobId, cancellationToken))).ConfigureAwait(false);
+        for (var i = 0; i < answers.Length; i++)
+        {
+            if (answers[i].Job is { } job)
+            {
+                return new JobSearch(NameOf(others[i]), job, []);
+            }
+
+            if (!answers[i].Answered)
+            {
+                silent.Add(NameOf(others[i]));
+            }
+        }
+
+        return new JobSearch(null, null, silent);
     }
 
-    private async Task<(string Silo, JobDetail Job)?> AskForJobAsync(SiloAddress peer, Guid jobId, CancellationToken cancellationToken)
+    private async Task<(JobDetail? Job, bool Answered)> AskForJobAsync(SiloAddress peer, Guid jobId, CancellationToken cancellationToken)
     {
         try
         {
-            var job = await SiloMonitors.Of(grains, peer).GetJobAsync(jobId).WaitAsync(PeerTimeout, time, cancellationToken).ConfigureAwait(false);
-            return job is null ? null : (NameOf(peer), job);
+            return (await SiloMonitors.Of(grains, peer).GetJobAsync(jobId).WaitAsync(PeerTimeout, time, cancellationToken).ConfigureAwait(false), true);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogPeerSilent(logger, exception, peer.ToString());
-            return null;
+            return (null, false);
         }
     }
 
-    private async Task<SiloActivity[]> GatherAsync()
+    // The other silos' latest answers: one gathering serves while it runs or is younger than Reuse. A new one is started
+    // outside the lock, so that nothing it runs ever finds the lock held by its own caller.
+    private Task<SiloActivity[]> PeersAsync()
     {
-        var peers = Peers();
-        var answers = await Task.WhenAll(peers.Select(AskForActivityAsync)).ConfigureAwait(false);
+        var now = time.GetTimestamp();
+        TaskCompletionSource<SiloActivity[]>? started = null;
+        Task<SiloActivity[]> gathering;
         lock (_lock)
         {
-            foreach (var gone in _known.Keys.Except(peers).ToList())
+            if (_last.Gathering is not { } last || (last.IsCompleted && time.GetElapsedTime(_last.At, now) >= Reuse))
             {
-                _known.Remove(gone);
+                started = new TaskCompletionSource<SiloActivity[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _last = (started.Task, now);
             }
 
-            foreach (var (peer, activity) in answers)
-            {
-                if (activity is not null)
-                {
-                    _known[peer] = activity;
-                }
-            }
-
-            return [.. _known.Values.OrderBy(a => a.Silo, StringComparer.Ordinal)];
+            gathering = _last.Gathering!;
         }
+
+        if (started is not null)
+        {
+            _ = GatherAsync(started);
+        }
+
+        return gathering;
     }
 
-    private async Task<(SiloAddress Peer, SiloActivity? Activity)> AskForActivityAsync(SiloAddress peer)
+    private async Task GatherAsync(TaskCompletionSource<SiloActivity[]> gathering)
     {
         try
         {
-            return (peer, await SiloMonitors.Of(grains, peer).GetActivityAsync(JobMonitor.ThroughputSeconds).WaitAsync(PeerTimeout, time).ConfigureAwait(false));
+            var peers = ActivePeers();
+            var waits = new List<(SiloAddress Peer, Task Asking)>();
+            lock (_lock)
+            {
+                foreach (var gone in _peers.Keys.Where(p => !peers.Contains(p)).ToList())
+                {
+                    _peers.Remove(gone);
+                }
+
+                foreach (var peer in peers)
+                {
+                    var state = _peers.TryGetValue(peer, out var known) ? known : _peers[peer] = new PeerState();
+                    state.Asking ??= Task.Run(() => AskForActivityAsync(peer, state));
+                    if (!state.Silent)
+                    {
+                        waits.Add((peer, state.Asking));
+                    }
+                }
+            }
+
+            foreach (var (peer, asking) in waits)
+            {
+                if (!await Answered(asking).ConfigureAwait(false))
+                {
+                    // Not within the timeout: later reads do not wait for it, and show its last answer until that is stale.
+                    lock (_lock)
+                    {
+                        if (_peers.TryGetValue(peer, out var state) && state.Asking == asking)
+                        {
+                            state.Silent = true;
+                        }
+                    }
+                }
+            }
+
+            var now = time.GetTimestamp();
+            lock (_lock)
+            {
+                gathering.SetResult(
+                [
+                    .. _peers.Values
+                        .Where(p => p.Last is not null && time.GetElapsedTime(p.AnsweredAt, now) < StaleAfter)
+                        .Select(p => p.Last!)
+                        .OrderBy(a => a.Silo, StringComparer.Ordinal),
+                ]);
+            }
         }
         catch (Exception exception)
         {
-            // Busy, or on its way out: its last answer stands until membership drops it.
+            gathering.TrySetException(exception);
+        }
+    }
+
+    // Whether the ask ended within PeerTimeout (with an answer or not).
+    private async Task<bool> Answered(Task asking)
+    {
+        try
+        {
+            await asking.WaitAsync(PeerTimeout, time).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task AskForActivityAsync(SiloAddress peer, PeerState state)
+    {
+        try
+        {
+            var activity = await SiloMonitors.Of(grains, peer).GetActivityAsync(JobMonitor.ThroughputSeconds).ConfigureAwait(false);
+            lock (_lock)
+            {
+                (state.Last, state.AnsweredAt, state.Silent) = (activity, time.GetTimestamp(), false);
+            }
+        }
+        catch (Exception exception)
+        {
+            // Busy, or on its way out: its last answer stands until it is stale or membership drops the silo.
             LogPeerSilent(logger, exception, peer.ToString());
-            return (peer, null);
+            lock (_lock)
+            {
+                state.Silent = true;
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                state.Asking = null;
+            }
         }
     }
 
     // The other silos membership lists as active now.
-    private HashSet<SiloAddress> Peers() =>
+    private HashSet<SiloAddress> ActivePeers() =>
     [
         .. membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == Orleans.Runtime.SiloStatus.Active && !m.SiloAddress.Equals(localSilo.SiloAddress))
@@ -138,9 +238,9 @@ internal sealed partial class ClusterActivity(
     {
         lock (_lock)
         {
-            if (_known.TryGetValue(peer, out var known))
+            if (_peers.TryGetValue(peer, out var known) && known.Last is { } last)
             {
-                return known.Silo;
+                return last.Silo;
             }
         }
 
@@ -149,4 +249,16 @@ internal sealed partial class ClusterActivity(
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Debug, Message = "Silo {Silo} did not answer the dashboard in time")]
     private static partial void LogPeerSilent(ILogger logger, Exception exception, string silo);
+
+    /// <summary>What this silo knows of another: its last answer and when it came, whether it failed to answer in time, and the ask under way.</summary>
+    private sealed class PeerState
+    {
+        public SiloActivity? Last { get; set; }
+
+        public long AnsweredAt { get; set; }
+
+        public bool Silent { get; set; }
+
+        public Task? Asking { get; set; }
+    }
 }

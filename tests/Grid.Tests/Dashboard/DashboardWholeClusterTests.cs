@@ -26,10 +26,11 @@ public sealed class DashboardWholeClusterTests
         await round.WhenAsync(entered => entered.Count == 2).WaitAsync(TestLimits.Hang);
         var jobSilo = JobSilo(cluster, job.Id);
 
-        // While it runs, both silos' dashboards list it, and name the silo its grain lives on.
+        // While it runs, both silos' dashboards list it, and name the silo its grain lives on. Another silo's answer may come after
+        // the first request (its monitor grain starts on first use), so each dashboard is asked until it lists the job.
         foreach (var silo in cluster.Orleans.Silos)
         {
-            using var running = await GetJsonAsync(cluster, silo, "/api/jobs");
+            using var running = await GetJsonWhenAsync(cluster, silo, "/api/jobs", jobs => jobs.EnumerateArray().Any(j => j.GetProperty("jobId").GetGuid() == job.Id));
             var listed = Assert.Single(running.RootElement.EnumerateArray(), j => j.GetProperty("jobId").GetGuid() == job.Id);
             Assert.Equal((jobSilo, JsonValueKind.Null), (listed.GetProperty("silo").GetString(), listed.GetProperty("outcome").ValueKind));
         }
@@ -43,7 +44,7 @@ public sealed class DashboardWholeClusterTests
 
         // The silo that does not keep the job still opens its trace: lanes of both silos, grouped by silo, adding up to the job.
         var other = cluster.Orleans.Silos.Single(s => s.Name != jobSilo);
-        using var trace = await GetJsonAsync(cluster, other, $"/api/jobs/{job.Id}");
+        using var trace = await GetJsonWhenAsync(cluster, other, $"/api/jobs/{job.Id}", t => t.GetProperty("job").GetProperty("outcome").GetString() == nameof(JobOutcome.Completed));
         var root = trace.RootElement;
         Assert.Equal(jobSilo, root.GetProperty("silo").GetString());
         Assert.Equal(nameof(JobOutcome.Completed), root.GetProperty("job").GetProperty("outcome").GetString());
@@ -81,7 +82,7 @@ public sealed class DashboardWholeClusterTests
 
         foreach (var silo in cluster.Orleans.Silos)
         {
-            using var errors = await GetJsonAsync(cluster, silo, "/api/errors");
+            using var errors = await GetJsonWhenAsync(cluster, silo, "/api/errors", all => all.EnumerateArray().Count(e => e.GetProperty("jobId").GetGuid() == job.Id) == 2);
             var listed = errors.RootElement.EnumerateArray().Where(e => e.GetProperty("jobId").GetGuid() == job.Id).ToList();
             Assert.Equal([0L, 2L], listed.Select(e => e.GetProperty("index").GetInt64()).Order());
             Assert.All(listed, e => Assert.Equal(jobSilo, e.GetProperty("silo").GetString()));
@@ -99,6 +100,28 @@ public sealed class DashboardWholeClusterTests
     // The name of the silo whose monitor keeps the job: the one its grain lives on.
     private static string JobSilo(InProcessGridCluster cluster, Guid jobId)
         => cluster.Orleans.Silos.Single(s => cluster.Orleans.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<JobMonitor>().Knows(jobId)).Name;
+
+    // Asks a silo's dashboard until its answer is a success that ready accepts, and returns that answer.
+    private static async Task<JsonDocument> GetJsonWhenAsync(InProcessGridCluster cluster, Orleans.TestingHost.InProcessSiloHandle silo, string path, Func<JsonElement, bool> ready)
+    {
+        var address = cluster.Orleans.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<DashboardServer>().Addresses[0];
+        using var http = new HttpClient { BaseAddress = address, Timeout = TestLimits.Hang };
+        JsonDocument? answer = null;
+        var seen = string.Empty;
+        await Cluster.ClusterWorkload.WaitUntilAsync(
+            async () =>
+            {
+                answer?.Dispose();
+                answer = null;
+                using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+                var body = await response.Content.ReadAsStringAsync();
+                seen = $"{(int)response.StatusCode} {body}";
+                answer = response.IsSuccessStatusCode ? JsonDocument.Parse(body) : null;
+                return answer is not null && ready(answer.RootElement);
+            },
+            () => Task.FromResult($"GET {path} from {silo.Name} answered {seen}"));
+        return answer!;
+    }
 
     private static async Task<JsonDocument> GetJsonAsync(InProcessGridCluster cluster, Orleans.TestingHost.InProcessSiloHandle silo, string path)
     {

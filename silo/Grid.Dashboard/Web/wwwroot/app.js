@@ -492,8 +492,13 @@
       const p = state.throughput.get(t);
       values.push({ t, items: p ? p.items : 0, failed: p ? p.failed : 0 });
     }
-    // Four grid lines at round, whole numbers.
-    const max = 4 * Math.max(1, niceStep(Math.max(...values.map((v) => v.items)) / 4));
+    // With more than one silo, a line per silo of what its own workers ran, so a silo that sits idle shows. A silo counts its items
+    // when its workers finish them and the total when their jobs take them, so a silo's line may pass the total for a second.
+    const silos = state.siloThroughput.size > 1 ? Array.from(state.siloThroughput.keys()).sort() : [];
+    const ranBy = silos.map((silo) => { const series = state.siloThroughput.get(silo); return values.map((v) => { const p = series.get(v.t); return p ? p.items : 0; }); });
+    // Four grid lines at round, whole numbers, above every line drawn.
+    const highest = Math.max(...values.map((v) => v.items), ...ranBy.map((ran) => Math.max(...ran)));
+    const max = 4 * Math.max(1, niceStep(highest / 4));
     const x = (t) => pad.left + ((t - start) / (end - start)) * innerW;
     const y = (v) => pad.top + innerH - (v / max) * innerH;
 
@@ -524,11 +529,8 @@
       const failed = values.map((v, i) => (i === 0 ? "M" : "L") + x(v.t).toFixed(1) + "," + y(v.failed).toFixed(1)).join("");
       root.append(svg("path", { class: "series-failed", d: failed }));
     }
-    // With more than one silo, a line per silo of what its own workers ran, so a silo that sits idle shows.
-    const silos = state.siloThroughput.size > 1 ? Array.from(state.siloThroughput.keys()).sort() : [];
     silos.forEach((silo, n) => {
-      const series = state.siloThroughput.get(silo);
-      const ran = values.map((v) => { const p = series.get(v.t); return p ? p.items : 0; });
+      const ran = ranBy[n];
       const d = ran.map((r, i) => (i === 0 ? "M" : "L") + x(values[i].t).toFixed(1) + "," + y(r).toFixed(1)).join("");
       root.append(svg("path", { class: "series-silo", d, stroke: SILO_COLOURS[n % SILO_COLOURS.length], "data-testid": "throughput-silo", "data-silo": silo }));
     });
@@ -596,7 +598,7 @@
       const trace = await getJson("api/jobs/" + jobId);
       if (state.selected !== jobId) return;
       if (trace === null) {
-        setText($("trace-note"), "The silo no longer keeps this job.");
+        setText($("trace-note"), "No live silo keeps this job any longer: each keeps its running jobs and its last 50 finished ones.");
         return;
       }
       state.trace = trace;
