@@ -38,7 +38,8 @@ public sealed partial class GridClient
         ThrowIfDisposed();
         var spec = SpecOf<TIn, TOut>(kernel, options ?? new MapOptions());
 
-        // The root of the job's trace: the submission's grain calls continue it, and every run of the job, on whichever silos, hangs under it.
+        // The job's trace starts here (under the caller's span, if there is one): the submission's grain calls continue it, and every run
+        // of the job, on whichever silos, hangs under it.
         using var activity = GridDiagnostics.StartDetached(GridDiagnostics.Client, $"grid.detach {kernel}", ActivityKind.Client, default);
         if (activity is not null)
         {
@@ -48,7 +49,24 @@ public sealed partial class GridClient
             spec = spec with { TraceParent = activity.Id };
         }
 
-        await CheckKernelAsync(kernel, typeof(TIn), typeof(TOut), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var submitted = await SubmitStoredAsync(spec, inputs, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(GridTags.Items, submitted.Total);
+            return submitted;
+        }
+        catch (Exception exception)
+        {
+            GridDiagnostics.SetError(activity, exception);
+            throw;
+        }
+    }
+
+    // Creates the stored job, stores its inputs in batches and seals it; a submission that fails part way is cancelled.
+    private async Task<DetachedJob> SubmitStoredAsync<TIn>(JobSpec spec, IAsyncEnumerable<TIn> inputs, CancellationToken cancellationToken)
+    {
+        var kernel = spec.Kernel;
+        await CheckKernelAsync(kernel, spec.InputType, spec.OutputType, cancellationToken).ConfigureAwait(false);
         var job = _cluster.GetGrain<IStoredJobGrain>(spec.JobId);
         await ThroughAnyGatewayAsync(() => job.CreateAsync(spec), cancellationToken).ConfigureAwait(false);
         long total = 0;
@@ -71,12 +89,10 @@ public sealed partial class GridClient
             }
 
             var sealedJob = await ThroughAnyGatewayAsync(() => job.SealAsync(total), cancellationToken).ConfigureAwait(false);
-            activity?.SetTag(GridTags.Items, sealedJob.Total);
             return new DetachedJob(spec.JobId, kernel, sealedJob.Total);
         }
         catch (Exception exception) when (exception is OperationCanceledException || exception is not GridException)
         {
-            GridDiagnostics.SetError(activity, exception);
             // The job never ran: end it, so no silo waits on its input.
             var reason = exception is OperationCanceledException ? "Its client cancelled the submission." : $"Its client could not finish the submission: {exception.Message}";
             await job.CancelAsync(reason).ConfigureAwait(false);

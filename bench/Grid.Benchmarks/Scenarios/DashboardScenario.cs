@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Grid.Benchmarks.Cluster;
 using Grid.Client;
 using Grid.Dashboard.Hosting;
@@ -20,7 +21,7 @@ internal sealed class DashboardScenario : IScenario
     public string Name => "dashboard";
 
     /// <inheritdoc />
-    public string Description => "dashboard API latency while is-prime keeps every worker busy, on the embedded silo and on two silo processes (asking the silo that does not keep the job): median, p99, max [--primes 64] [--interval-ms 50] [--cluster CONNECTION]";
+    public string Description => "dashboard API latency while is-prime keeps every worker busy, on the embedded silo and on two silo processes (asking the second silo; the report says which silo kept the job): median, p99, max [--primes 64] [--interval-ms 50] [--cluster CONNECTION]";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(BenchArgs args, CancellationToken cancellationToken)
@@ -114,6 +115,12 @@ internal sealed class DashboardScenario : IScenario
         var use = CpuSample.CoresSince(cpu);
         var sorted = millis.Order().ToArray();
         var silos = summary.Workers.Select(w => w.Worker[..w.Worker.LastIndexOf('/')]).Distinct().Count();
+        using (var jobs = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/jobs", UriKind.Relative), cancellationToken).ConfigureAwait(false)))
+        {
+            var kept = jobs.RootElement.EnumerateArray().FirstOrDefault(j => j.GetProperty("jobId").GetGuid() == job.Id);
+            Measure.Line("job's grain", kept.ValueKind == JsonValueKind.Object ? $"on {kept.GetProperty("silo").GetString()}, answered by the dashboard at {address}" : "not listed");
+        }
+
         Measure.Line("job", $"{summary.Succeeded} primes confirmed in {Measure.Seconds(summary.WallTime)}, busy {summary.BusyTime.TotalSeconds:F2} s over {summary.Workers.Count} workers on {silos} silo(s)");
         Measure.Line("requests", $"{sorted.Length}, {failures} not successful");
         Measure.Line("latency", $"median {Measure.Percentile(sorted, 50):F2} ms, p99 {Measure.Percentile(sorted, 99):F2} ms, max {sorted[^1]:F2} ms");

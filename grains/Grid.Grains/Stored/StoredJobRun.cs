@@ -26,6 +26,9 @@ namespace Grid.Stored;
 internal sealed partial class StoredJobRun
 {
     private const int MaxBatchRows = 8192;
+
+    // The most bytes of tuples one write sends, beyond which results wait for the next (large values make few rows big).
+    private const int MaxBatchBytes = 16 * 1024 * 1024;
     private readonly ClaimedJob _claim;
     private readonly JobStore _store;
     private readonly IGrainFactory _grains;
@@ -301,7 +304,7 @@ internal sealed partial class StoredJobRun
         {
             while (await _results.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
-                while (batch.Count < MaxBatchRows && _results.Reader.TryRead(out var rows))
+                while (batch.Count < MaxBatchRows && batch.Tuples.Length < MaxBatchBytes && _results.Reader.TryRead(out var rows))
                 {
                     batch.Add(rows);
                 }

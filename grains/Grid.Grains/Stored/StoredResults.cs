@@ -5,8 +5,8 @@ using Grid.Jobs;
 
 namespace Grid.Stored;
 
-/// <summary>Results of one job on their way into the job store: one row per item (index, status, value as JSON or error, run time, worker,
-/// attempts), in the order they came, each also written at once as a tuple of PostgreSQL's binary COPY format.</summary>
+/// <summary>Results of one job on their way into the job store, in the order they came: each item's row (index, status, value as JSON or
+/// error, run time, worker, attempts) written at once as a tuple of PostgreSQL's binary COPY format, with its index and status kept beside.</summary>
 /// <remarks>The tuples are made where the results are read, off the path of the store's writes, so a write only sends bytes: binary COPY
 /// of the <c>grid_results</c> columns <c>job_id, idx, status, value, error_type, error_message, duration_us, worker, attempts</c>.</remarks>
 internal sealed class StoredResults(Guid jobId)
@@ -64,14 +64,7 @@ internal sealed class StoredResults(Guid jobId)
             var value = error is null && result.Outputs is { } outputs
                 ? json!.Write(outputs, i)
                 : null;
-            Add(new Row(
-                indexOf(result.StartIndex + i),
-                error?.Status ?? ItemStatus.Ok,
-                value,
-                error,
-                result.Durations[i],
-                result.Worker,
-                result.Attempts?[i] ?? 1));
+            Add(indexOf(result.StartIndex + i), value, error, result.Durations[i], result.Worker, result.Attempts?[i] ?? 1);
         }
     }
 
@@ -92,7 +85,7 @@ internal sealed class StoredResults(Guid jobId)
     public void Add(long index, ItemError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        Add(new Row(index, error.Status, null, error, TimeSpan.Zero, "none", 0));
+        Add(index, null, error, TimeSpan.Zero, "none", 0);
     }
 
     /// <summary>Empties the buffer once its rows are stored.</summary>
@@ -102,31 +95,28 @@ internal sealed class StoredResults(Guid jobId)
         _tuples.ResetWrittenCount();
     }
 
-    private void Add(Row row)
+    // Keeps the row's index and status, and writes it as one tuple: the column count, then each column as its length (-1 for NULL)
+    // and its bytes, integers in network order.
+    private void Add(long index, byte[]? value, ItemError? error, TimeSpan duration, string worker, int attempts)
     {
-        _rows.Add(row);
-        WriteTuple(row);
-    }
-
-    // One tuple: the column count, then each column as its length (-1 for NULL) and its bytes, integers in network order.
-    private void WriteTuple(in Row row)
-    {
+        var status = error?.Status ?? ItemStatus.Ok;
+        _rows.Add(new Row(index, status));
         WriteInt16(Columns);
         WriteInt32(16);
         jobId.TryWriteBytes(_tuples.GetSpan(16), bigEndian: true, out _);
         _tuples.Advance(16);
         WriteInt32(8);
-        WriteInt64(row.Index);
+        WriteInt64(index);
         WriteInt32(2);
-        WriteInt16((short)row.Status);
-        WriteBytes(row.Value);
-        WriteText(row.Error?.Type);
-        WriteText(row.Error?.Message);
+        WriteInt16((short)status);
+        WriteBytes(value);
+        WriteText(error?.Type);
+        WriteText(error?.Message);
         WriteInt32(8);
-        WriteInt64(row.Duration.Ticks / TimeSpan.TicksPerMicrosecond);
-        WriteText(row.Worker);
+        WriteInt64(duration.Ticks / TimeSpan.TicksPerMicrosecond);
+        WriteText(worker);
         WriteInt32(4);
-        WriteInt32(row.Attempts);
+        WriteInt32(attempts);
     }
 
     private void WriteBytes(byte[]? value)
@@ -173,6 +163,6 @@ internal sealed class StoredResults(Guid jobId)
         _tuples.Advance(8);
     }
 
-    /// <summary>One item's result as it is stored.</summary>
-    public readonly record struct Row(long Index, ItemStatus Status, byte[]? Value, ItemError? Error, TimeSpan Duration, string Worker, int Attempts);
+    /// <summary>What a result's row is kept as beside its tuple: the item's index and how it ended.</summary>
+    public readonly record struct Row(long Index, ItemStatus Status);
 }
