@@ -10,9 +10,8 @@ internal sealed class DashboardReader(SiloMonitor silo, ClusterActivity cluster,
     /// <summary>How long one update serves every stream that asks for it.</summary>
     public static readonly TimeSpan UpdateReuse = TimeSpan.FromMilliseconds(250);
 
-    private readonly Lock _updateLock = new();
-    private (Task<DashboardUpdate>? Update, long At) _firstUpdate;
-    private (Task<DashboardUpdate>? Update, long At) _nextUpdate;
+    private readonly SharedRead<DashboardUpdate> _firstUpdate = new(UpdateReuse, timeProvider);
+    private readonly SharedRead<DashboardUpdate> _nextUpdate = new(UpdateReuse, timeProvider);
 
     /// <summary>The seconds of throughput each update after the first carries; the page merges them by time.</summary>
     public const int RecentThroughputSeconds = 5;
@@ -131,19 +130,7 @@ internal sealed class DashboardReader(SiloMonitor silo, ClusterActivity cluster,
     /// <summary>Gets what the event stream pushes: the whole throughput history when <paramref name="first"/>, else its latest seconds.</summary>
     /// <remarks>An update is made at most once per <see cref="UpdateReuse"/> and shared by every open stream, so more viewers add no more load on the cluster.</remarks>
     public Task<DashboardUpdate> GetUpdateAsync(bool first)
-    {
-        var now = timeProvider.GetTimestamp();
-        lock (_updateLock)
-        {
-            ref var cached = ref first ? ref _firstUpdate : ref _nextUpdate;
-            if (cached.Update is not { } update || (update.IsCompleted && timeProvider.GetElapsedTime(cached.At, now) >= UpdateReuse))
-            {
-                cached = (MakeUpdateAsync(first), now);
-            }
-
-            return cached.Update!;
-        }
-    }
+        => first ? _firstUpdate.GetAsync(() => MakeUpdateAsync(first: true)) : _nextUpdate.GetAsync(() => MakeUpdateAsync(first: false));
 
     private async Task<DashboardUpdate> MakeUpdateAsync(bool first)
     {

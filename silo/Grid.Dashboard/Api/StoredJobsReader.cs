@@ -15,8 +15,7 @@ internal sealed class StoredJobsReader(JobStore store, ClusterActivity cluster, 
     /// <summary>How long one read of the store serves every request.</summary>
     public static readonly TimeSpan Reuse = TimeSpan.FromSeconds(1);
 
-    private readonly Lock _lock = new();
-    private (Task<StoredJob[]>? List, long At) _last;
+    private readonly SharedRead<StoredJob[]> _list = new(Reuse, timeProvider);
 
     /// <summary>Gets the <paramref name="limit"/> (1 to <see cref="MaxLimit"/>) most recently submitted stored jobs, newest first.</summary>
     /// <exception cref="System.Data.Common.DbException">The job store cannot be reached or refused the query.</exception>
@@ -27,26 +26,10 @@ internal sealed class StoredJobsReader(JobStore store, ClusterActivity cluster, 
             return new StoredJobsView(HasStore: false, []);
         }
 
-        var list = await List().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var list = await _list.GetAsync(() => store.ListAsync(MaxLimit, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
         var activity = await cluster.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var kept = activity.SelectMany(a => a.Jobs).Select(j => j.JobId).ToHashSet();
         return new StoredJobsView(HasStore: true, [.. list.Take(Math.Clamp(limit, 1, MaxLimit)).Select(job => ToView(job, kept))]);
-    }
-
-    // The latest read while it runs or is younger than Reuse, else a new one; a failed read is not reused. The read is not
-    // cancelled with the request that started it, since other requests may be waiting for it.
-    private Task<StoredJob[]> List()
-    {
-        var now = timeProvider.GetTimestamp();
-        lock (_lock)
-        {
-            if (_last.List is not { } list || list.IsFaulted || list.IsCanceled || (list.IsCompleted && timeProvider.GetElapsedTime(_last.At, now) >= Reuse))
-            {
-                _last = (store.ListAsync(MaxLimit, CancellationToken.None), now);
-            }
-
-            return _last.List!;
-        }
     }
 
     private static StoredJobView ToView(StoredJob job, HashSet<Guid> kept) => new(

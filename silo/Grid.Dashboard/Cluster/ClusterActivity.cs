@@ -1,3 +1,4 @@
+using Grid.Dashboard.Api;
 using Grid.Monitoring;
 using Microsoft.Extensions.Logging;
 
@@ -30,12 +31,12 @@ internal sealed partial class ClusterActivity(
 
     private readonly Lock _lock = new();
     private readonly Dictionary<SiloAddress, PeerState> _peers = [];
-    private (Task<SiloActivity[]>? Gathering, long At) _last;
+    private readonly SharedRead<SiloActivity[]> _gathering = new(Reuse, time);
 
     /// <summary>Gets every live silo's activity with <see cref="JobMonitor.ThroughputSeconds"/> seconds of throughput: this silo's as it is now, then the others' by name.</summary>
     public async Task<IReadOnlyList<SiloActivity>> GetAsync()
     {
-        var peers = await PeersAsync().ConfigureAwait(false);
+        var peers = await _gathering.GetAsync(GatherAsync).ConfigureAwait(false);
         return [local.GetActivity(silo.SiloName, JobMonitor.ThroughputSeconds), .. peers];
     }
 
@@ -101,86 +102,54 @@ internal sealed partial class ClusterActivity(
         }
     }
 
-    // The other silos' latest answers: one gathering serves while it runs or is younger than Reuse. A new one is started
-    // outside the lock, so that nothing it runs ever finds the lock held by its own caller.
-    private Task<SiloActivity[]> PeersAsync()
+    // Asks the other silos (waiting only for those that answered last time) and returns their answers that are not stale, by name.
+    private async Task<SiloActivity[]> GatherAsync()
     {
-        var now = time.GetTimestamp();
-        TaskCompletionSource<SiloActivity[]>? started = null;
-        Task<SiloActivity[]> gathering;
+        var peers = ActivePeers();
+        var waits = new List<(SiloAddress Peer, Task Asking)>();
         lock (_lock)
         {
-            if (_last.Gathering is not { } last || (last.IsCompleted && time.GetElapsedTime(_last.At, now) >= Reuse))
+            foreach (var gone in _peers.Keys.Where(p => !peers.Contains(p)).ToList())
             {
-                started = new TaskCompletionSource<SiloActivity[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _last = (started.Task, now);
+                _peers.Remove(gone);
             }
 
-            gathering = _last.Gathering!;
-        }
-
-        if (started is not null)
-        {
-            _ = GatherAsync(started);
-        }
-
-        return gathering;
-    }
-
-    private async Task GatherAsync(TaskCompletionSource<SiloActivity[]> gathering)
-    {
-        try
-        {
-            var peers = ActivePeers();
-            var waits = new List<(SiloAddress Peer, Task Asking)>();
-            lock (_lock)
+            foreach (var peer in peers)
             {
-                foreach (var gone in _peers.Keys.Where(p => !peers.Contains(p)).ToList())
+                var state = _peers.TryGetValue(peer, out var known) ? known : _peers[peer] = new PeerState();
+                state.Asking ??= Task.Run(() => AskForActivityAsync(peer, state));
+                if (!state.Silent)
                 {
-                    _peers.Remove(gone);
+                    waits.Add((peer, state.Asking));
                 }
+            }
+        }
 
-                foreach (var peer in peers)
+        foreach (var (peer, asking) in waits)
+        {
+            if (!await Answered(asking).ConfigureAwait(false))
+            {
+                // Not within the timeout: later reads do not wait for it, and show its last answer until that is stale.
+                lock (_lock)
                 {
-                    var state = _peers.TryGetValue(peer, out var known) ? known : _peers[peer] = new PeerState();
-                    state.Asking ??= Task.Run(() => AskForActivityAsync(peer, state));
-                    if (!state.Silent)
+                    if (_peers.TryGetValue(peer, out var state) && state.Asking == asking)
                     {
-                        waits.Add((peer, state.Asking));
+                        state.Silent = true;
                     }
                 }
             }
-
-            foreach (var (peer, asking) in waits)
-            {
-                if (!await Answered(asking).ConfigureAwait(false))
-                {
-                    // Not within the timeout: later reads do not wait for it, and show its last answer until that is stale.
-                    lock (_lock)
-                    {
-                        if (_peers.TryGetValue(peer, out var state) && state.Asking == asking)
-                        {
-                            state.Silent = true;
-                        }
-                    }
-                }
-            }
-
-            var now = time.GetTimestamp();
-            lock (_lock)
-            {
-                gathering.SetResult(
-                [
-                    .. _peers.Values
-                        .Where(p => p.Last is not null && time.GetElapsedTime(p.AnsweredAt, now) < StaleAfter)
-                        .Select(p => p.Last!)
-                        .OrderBy(a => a.Silo, StringComparer.Ordinal),
-                ]);
-            }
         }
-        catch (Exception exception)
+
+        var now = time.GetTimestamp();
+        lock (_lock)
         {
-            gathering.TrySetException(exception);
+            return
+            [
+                .. _peers.Values
+                    .Where(p => p.Last is not null && time.GetElapsedTime(p.AnsweredAt, now) < StaleAfter)
+                    .Select(p => p.Last!)
+                    .OrderBy(a => a.Silo, StringComparer.Ordinal),
+            ];
         }
     }
 
