@@ -22,7 +22,9 @@ internal sealed class SharedRead<T>(TimeSpan reuse, TimeProvider time)
         {
             if (_last is not { } last || last.IsFaulted || last.IsCanceled || (last.IsCompleted && time.GetElapsedTime(_startedAt, now) >= reuse))
             {
-                started = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+                // Its callers continue on the thread that ends the read, which holds no lock then: a hop through the thread pool per
+                // caller would cost more than their short continuations on a busy machine.
+                started = new TaskCompletionSource<T>();
                 (_last, _startedAt) = (started.Task, now);
             }
 

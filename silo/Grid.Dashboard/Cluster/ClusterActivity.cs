@@ -106,6 +106,7 @@ internal sealed partial class ClusterActivity(
     private async Task<SiloActivity[]> GatherAsync()
     {
         var peers = ActivePeers();
+        var toAsk = new List<(SiloAddress Peer, PeerState State, TaskCompletionSource Asking)>();
         var waits = new List<(SiloAddress Peer, Task Asking)>();
         lock (_lock)
         {
@@ -117,12 +118,24 @@ internal sealed partial class ClusterActivity(
             foreach (var peer in peers)
             {
                 var state = _peers.TryGetValue(peer, out var known) ? known : _peers[peer] = new PeerState();
-                state.Asking ??= Task.Run(() => AskForActivityAsync(peer, state));
+                if (state.Asking is null)
+                {
+                    var asking = new TaskCompletionSource();
+                    state.Asking = asking.Task;
+                    toAsk.Add((peer, state, asking));
+                }
+
                 if (!state.Silent)
                 {
                     waits.Add((peer, state.Asking));
                 }
             }
+        }
+
+        // The asks start outside the lock, which their ends take.
+        foreach (var (peer, state, asking) in toAsk)
+        {
+            _ = AskForActivityAsync(peer, state, asking);
         }
 
         foreach (var (peer, asking) in waits)
@@ -167,7 +180,7 @@ internal sealed partial class ClusterActivity(
         }
     }
 
-    private async Task AskForActivityAsync(SiloAddress peer, PeerState state)
+    private async Task AskForActivityAsync(SiloAddress peer, PeerState state, TaskCompletionSource asking)
     {
         try
         {
@@ -192,6 +205,8 @@ internal sealed partial class ClusterActivity(
             {
                 state.Asking = null;
             }
+
+            asking.SetResult();
         }
     }
 
