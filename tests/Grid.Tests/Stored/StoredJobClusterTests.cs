@@ -130,6 +130,30 @@ public sealed class StoredJobClusterTests(RedisFixture redis, PostgresFixture po
     }
 
     [Fact]
+    public async Task OwnerSiloKilled_OrderedJob_ResultsStayInInputOrderAcrossTheTakeover()
+    {
+        await using var cluster = await StartClusterAsync(2);
+        await using var client = await cluster.ConnectClientAsync();
+
+        // The last items wait for the latch, so an ordered job stores every item before them and then holds; its owner dies there.
+        var inputs = Enumerable.Range(0, Items).Select(i => new LatchItem(i, i >= Items - Held ? _latch : null));
+        var job = await client.SubmitJobAsync<LatchItem, long>(LatchKernel.Name, inputs, new MapOptions { Ordered = true });
+        await WaitForStoredAsync(client, job.Id, Items - Held, cluster);
+        var owner = (await client.GetJobAsync(job.Id))!.Owner;
+        var victim = cluster.Silos.Single(s => s.Name == owner);
+
+        victim.KillHard();
+        Assert.Equal(137, await victim.WaitForExitAsync(TestLimits.Hang));
+        await File.WriteAllTextAsync(_latch, string.Empty);
+
+        var results = await client.AttachAsync<long>(job.Id).ReadAllAsync();
+        Assert.Equal(Enumerable.Range(0, Items).Select(i => (long)i), results.Select(r => r.Index));
+        Assert.All(results, r => Assert.Equal((true, r.Index), (r.IsSuccess, r.Value)));
+        var stored = (await client.GetJobAsync(job.Id))!;
+        Assert.Equal((StoredJobState.Completed, 2), (stored.State, stored.Runs));
+    }
+
+    [Fact]
     public async Task EverySiloKilled_NewSilosOnOtherPorts_ResumeTheJobFromItsStoredResults()
     {
         await using var cluster = await StartClusterAsync(2);
