@@ -1,5 +1,6 @@
 using Grid.Benchmarks.Kernels;
 using Grid.Client;
+using Grid.Jobs;
 
 namespace Grid.Benchmarks;
 
@@ -19,6 +20,20 @@ internal static class BenchClient
                 silo.AddKernel<NoOpKernel>(NoOpKernel.Name);
             },
             cancellationToken);
+
+    /// <summary>Maps 0 to <paramref name="items"/> - 1 through the no-op kernel, checking every result once, and returns the tally and the job's summary.</summary>
+    public static async Task<(ItemTally Tally, JobSummary Summary)> MapNoOpAsync(GridClient client, long items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var tally = new ItemTally(items);
+        var job = client.Map<long, long>(NoOpKernel.Name, Sequence(items), cancellationToken: cancellationToken);
+        await foreach (var result in job.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            tally.Add(result);
+        }
+
+        return (tally, await job.Summary.ConfigureAwait(false));
+    }
 
     /// <summary>Yields 0, 1, ..., <paramref name="count"/> - 1 one at a time, so no input collection is ever held in memory.</summary>
     public static IEnumerable<long> Sequence(long count)

@@ -122,14 +122,14 @@ internal sealed class DashboardCostScenario : IScenario
                 }
             },
             cancellationToken).ConfigureAwait(false);
-        await MapAsync(client, WarmUpItems, cancellationToken).ConfigureAwait(false);
+        await BenchClient.MapNoOpAsync(client, WarmUpItems, cancellationToken).ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var polling = mode == Mode.Plain
             ? Task.FromResult(0)
             : WatchAsync(client.SiloServices!.GetRequiredService<DashboardServer>().Addresses[0], stop.Token);
         var start = Stopwatch.GetTimestamp();
-        var tally = await MapAsync(client, items, cancellationToken).ConfigureAwait(false);
+        var (tally, _) = await BenchClient.MapNoOpAsync(client, items, cancellationToken).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(start);
         await stop.CancelAsync().ConfigureAwait(false);
         return (wall, tally, await polling.ConfigureAwait(false));
@@ -187,18 +187,5 @@ internal sealed class DashboardCostScenario : IScenario
     {
         using var jobs = JsonDocument.Parse(jobsJson);
         return jobs.RootElement.EnumerateArray().Select(j => (Guid?)j.GetProperty("jobId").GetGuid()).FirstOrDefault();
-    }
-
-    private static async Task<ItemTally> MapAsync(GridClient client, long items, CancellationToken cancellationToken)
-    {
-        var tally = new ItemTally(items);
-        var job = client.Map<long, long>(NoOpKernel.Name, BenchClient.Sequence(items), cancellationToken: cancellationToken);
-        await foreach (var result in job.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            tally.Add(result);
-        }
-
-        await job.Summary.ConfigureAwait(false);
-        return tally;
     }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using Grid.Benchmarks.Kernels;
 using Grid.Client;
 using Grid.Diagnostics;
-using Grid.Jobs;
 using Grid.Hosting.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -122,11 +121,11 @@ internal sealed class TracingScenario : IScenario
 
         // A plain run must find nobody listening: the previous round's exporter has to be gone with its silo.
         var listened = GridDiagnostics.Jobs.HasListeners();
-        await MapAsync(client, WarmUpItems, cancellationToken).ConfigureAwait(false);
+        await BenchClient.MapNoOpAsync(client, WarmUpItems, cancellationToken).ConfigureAwait(false);
 
         var gc = GcSnapshot.Take();
         var start = Stopwatch.GetTimestamp();
-        var (tally, summary) = await MapAsync(client, items, cancellationToken).ConfigureAwait(false);
+        var (tally, summary) = await BenchClient.MapNoOpAsync(client, items, cancellationToken).ConfigureAwait(false);
         var wall = Stopwatch.GetElapsedTime(start);
         var gcText = Measure.DescribeGc(gc, items);
 
@@ -142,18 +141,6 @@ internal sealed class TracingScenario : IScenario
         }
 
         return new Run(wall, summary.Workers.Sum(w => w.Chunks), tally, gcText, export, failed, endpoint is null && listened);
-    }
-
-    private static async Task<(ItemTally Tally, JobSummary Summary)> MapAsync(GridClient client, long items, CancellationToken cancellationToken)
-    {
-        var tally = new ItemTally(items);
-        var job = client.Map<long, long>(NoOpKernel.Name, BenchClient.Sequence(items), cancellationToken: cancellationToken);
-        await foreach (var result in job.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            tally.Add(result);
-        }
-
-        return (tally, await job.Summary.ConfigureAwait(false));
     }
 
     /// <summary>Times, with nobody listening, the calls one chunk makes into Grid's instrumentation, as JobGrain, WorkerGrain and the runtime make them.</summary>

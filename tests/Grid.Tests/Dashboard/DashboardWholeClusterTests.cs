@@ -104,8 +104,7 @@ public sealed class DashboardWholeClusterTests
     // Asks a silo's dashboard until its answer is a success that ready accepts, and returns that answer.
     private static async Task<JsonDocument> GetJsonWhenAsync(InProcessGridCluster cluster, Orleans.TestingHost.InProcessSiloHandle silo, string path, Func<JsonElement, bool> ready)
     {
-        var address = cluster.Orleans.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<DashboardServer>().Addresses[0];
-        using var http = new HttpClient { BaseAddress = address, Timeout = TestLimits.Hang };
+        using var http = Http(cluster, silo);
         JsonDocument? answer = null;
         var seen = string.Empty;
         await Cluster.ClusterWorkload.WaitUntilAsync(
@@ -123,10 +122,16 @@ public sealed class DashboardWholeClusterTests
         return answer!;
     }
 
+    // A client of the silo's dashboard.
+    private static HttpClient Http(InProcessGridCluster cluster, Orleans.TestingHost.InProcessSiloHandle silo) => new()
+    {
+        BaseAddress = cluster.Orleans.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<DashboardServer>().Addresses[0],
+        Timeout = TestLimits.Hang,
+    };
+
     private static async Task<JsonDocument> GetJsonAsync(InProcessGridCluster cluster, Orleans.TestingHost.InProcessSiloHandle silo, string path)
     {
-        var address = cluster.Orleans.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<DashboardServer>().Addresses[0];
-        using var http = new HttpClient { BaseAddress = address, Timeout = TestLimits.Hang };
+        using var http = Http(cluster, silo);
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
         Assert.True(response.IsSuccessStatusCode, $"GET {path} from {silo.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync());

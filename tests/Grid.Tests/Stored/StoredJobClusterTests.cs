@@ -44,6 +44,18 @@ public sealed class StoredJobClusterTests(RedisFixture redis, PostgresFixture po
             async () => (await client.GetJobAsync(job))!.Completed >= count,
             async () => $"job {job} has {(await client.GetJobAsync(job))?.Completed} results stored, not {count}\n{cluster.Logs}");
 
+    // Waits until every item but the held ones is stored, kills the job's owner with SIGKILL, then opens the latch; returns the owner's name.
+    private async Task<string?> KillOwnerWhenOnlyTheHeldAreLeftAsync(SiloCluster cluster, GridClient client, Guid job)
+    {
+        await WaitForStoredAsync(client, job, Items - Held, cluster);
+        var owner = (await client.GetJobAsync(job))!.Owner;
+        var victim = cluster.Silos.Single(s => s.Name == owner);
+        victim.KillHard();
+        Assert.Equal(137, await victim.WaitForExitAsync(TestLimits.Hang));
+        await File.WriteAllTextAsync(_latch, string.Empty);
+        return owner;
+    }
+
     private static async Task AssertCompleteAsync(GridClient client, Guid job)
     {
         var attached = client.AttachAsync<long>(job);
@@ -115,13 +127,7 @@ public sealed class StoredJobClusterTests(RedisFixture redis, PostgresFixture po
         await using var cluster = await StartClusterAsync(2);
         await using var client = await cluster.ConnectClientAsync();
         var job = await client.SubmitJobAsync<LatchItem, long>(LatchKernel.Name, Inputs());
-        await WaitForStoredAsync(client, job.Id, Items - Held, cluster);
-        var owner = (await client.GetJobAsync(job.Id))!.Owner;
-        var victim = cluster.Silos.Single(s => s.Name == owner);
-
-        victim.KillHard();
-        Assert.Equal(137, await victim.WaitForExitAsync(TestLimits.Hang));
-        await File.WriteAllTextAsync(_latch, string.Empty);
+        var owner = await KillOwnerWhenOnlyTheHeldAreLeftAsync(cluster, client, job.Id);
 
         await AssertCompleteAsync(client, job.Id);
         var stored = (await client.GetJobAsync(job.Id))!;
@@ -138,13 +144,7 @@ public sealed class StoredJobClusterTests(RedisFixture redis, PostgresFixture po
         // The last items wait for the latch, so an ordered job stores every item before them and then holds; its owner dies there.
         var inputs = Enumerable.Range(0, Items).Select(i => new LatchItem(i, i >= Items - Held ? _latch : null));
         var job = await client.SubmitJobAsync<LatchItem, long>(LatchKernel.Name, inputs, new MapOptions { Ordered = true });
-        await WaitForStoredAsync(client, job.Id, Items - Held, cluster);
-        var owner = (await client.GetJobAsync(job.Id))!.Owner;
-        var victim = cluster.Silos.Single(s => s.Name == owner);
-
-        victim.KillHard();
-        Assert.Equal(137, await victim.WaitForExitAsync(TestLimits.Hang));
-        await File.WriteAllTextAsync(_latch, string.Empty);
+        await KillOwnerWhenOnlyTheHeldAreLeftAsync(cluster, client, job.Id);
 
         var results = await client.AttachAsync<long>(job.Id).ReadAllAsync();
         Assert.Equal(Enumerable.Range(0, Items).Select(i => (long)i), results.Select(r => r.Index));
