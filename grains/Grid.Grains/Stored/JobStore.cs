@@ -7,12 +7,14 @@ using NpgsqlTypes;
 
 namespace Grid.Stored;
 
-/// <summary>The job store in PostgreSQL: the stored jobs with their state, counts, settings and lease, their inputs in packed blocks and one row per result.</summary>
+/// <summary>The job store in PostgreSQL: the stored jobs with their state, counts, settings and lease, their inputs in packed blocks and their results in blocks of many results each (<see cref="StoredResults"/>).</summary>
 /// <remarks>
 /// <para>
 /// Every write by a job's owner is fenced by the job's lease: it names the owner and the epoch (the count of takeovers) it took the job at,
 /// and changes nothing once another silo has taken the job, so a silo that lost its lease (hung, cut off) can never store a result twice.
-/// A result's row is keyed by its job and index, so an item's result is stored once even when a write whose commit went unanswered is made again.
+/// A job has one owner at a time and every block of results is stored under the job's row lock, so blocks are stored one after another in
+/// the order readers follow (their <c>seq</c>). The owner skips every item whose result is stored (<see cref="StoredIndicesAsync"/>), and a
+/// block carries its write's id, so a write made again after its commit went unanswered stores nothing twice: an item's result is stored once.
 /// </para>
 /// <para>
 /// Times come from the database's clock (<c>now()</c>), so leases do not depend on the silos' clocks agreeing.
@@ -20,7 +22,10 @@ namespace Grid.Stored;
 /// </remarks>
 internal sealed class JobStore : IAsyncDisposable
 {
-    private const string ResultColumns = "job_id, idx, status, value, error_type, error_message, duration_us, worker, attempts";
+    // The index that makes a block's write id unique: a write made again finds its block stored.
+    private const string WriteIdIndex = "grid_result_blocks_write";
+    // The most rows of the blocks that store items never run.
+    private const int FillBlockRows = 8192;
     private const string JobColumns = "id, kernel, state, total, succeeded, failed, timed_out, cancelled, submitted_at, started_at, finished_at, error, owner_name, runs, output_type, run_job";
     private readonly NpgsqlDataSource? _source;
     private readonly StoredJobOptions _options;
@@ -109,23 +114,20 @@ internal sealed class JobStore : IAsyncDisposable
         if (items.Refused is { } refused && refused.Any(r => r is not null))
         {
             // Items refused on the way (too large to travel) have their result now: failed, saying why; no run ever takes them.
-            var positions = Enumerable.Range(0, refused.Length).Where(i => refused[i] is not null).ToArray();
-            await using var fail = new NpgsqlCommand(
-                """
-                WITH added AS (
-                    INSERT INTO grid_results (job_id, idx, status, error_type, error_message, duration_us, worker, attempts)
-                    SELECT $1, $2 + r.position, 1, $3, r.reason, 0, 'none', 0 FROM unnest($4::integer[], $5::text[]) AS r(position, reason)
-                    ON CONFLICT (job_id, idx) DO NOTHING RETURNING 1)
-                UPDATE grid_jobs SET failed = failed + (SELECT count(*) FROM added) WHERE id = $1
-                """,
-                connection,
-                transaction);
-            fail.Parameters.Add(new() { Value = jobId });
-            fail.Parameters.Add(new() { Value = startIndex });
-            fail.Parameters.Add(new() { Value = typeof(GridException).FullName! });
-            fail.Parameters.Add(new() { Value = positions });
-            fail.Parameters.Add(new() { Value = positions.Select(i => refused[i]!).ToArray() });
-            await fail.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var failed = new StoredResults(jobId);
+            for (var i = 0; i < refused.Length; i++)
+            {
+                if (refused[i] is { } reason)
+                {
+                    failed.Add(startIndex + i, new ItemError(ItemStatus.Failed, typeof(GridException).FullName!, reason));
+                }
+            }
+
+            await InsertBlockAsync(connection, transaction, failed, cancellationToken).ConfigureAwait(false);
+            await using var count = new NpgsqlCommand("UPDATE grid_jobs SET failed = failed + $2 WHERE id = $1", connection, transaction);
+            count.Parameters.Add(new() { Value = jobId });
+            count.Parameters.Add(new() { Value = (long)failed.Count });
+            await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -369,24 +371,26 @@ internal sealed class JobStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Gets the indices from <paramref name="from"/> up to <paramref name="to"/> (exclusive) whose result is stored.</summary>
-    public async Task<HashSet<long>> StoredIndicesAsync(Guid jobId, long from, long to, CancellationToken cancellationToken)
+    /// <summary>Gets the indices of a job of <paramref name="total"/> items whose result is stored.</summary>
+    public async Task<IndexSet> StoredIndicesAsync(Guid jobId, long total, CancellationToken cancellationToken)
     {
-        await using var command = Source.CreateCommand("SELECT idx FROM grid_results WHERE job_id = $1 AND idx >= $2 AND idx < $3");
+        await using var command = Source.CreateCommand("SELECT indices FROM grid_result_blocks WHERE job_id = $1");
         command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = from });
-        command.Parameters.Add(new() { Value = to });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var stored = new HashSet<long>();
+        var stored = new IndexSet(total);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            stored.Add(reader.GetInt64(0));
+            foreach (var index in reader.GetFieldValue<long[]>(0))
+            {
+                stored.Add(index);
+            }
         }
 
         return stored;
     }
 
-    /// <summary>Stores results of a job its owner holds at <paramref name="epoch"/>, with the job's counts, in one transaction; returns <see langword="false"/>, storing nothing, when the owner no longer holds the job.</summary>
+    /// <summary>Stores a block of results of a job its owner holds at <paramref name="epoch"/>, with the job's counts, in one transaction; returns <see langword="false"/>, storing nothing, when the owner no longer holds the job.</summary>
+    /// <remarks>A write made again after its commit went unanswered finds its block stored (by its write id) and returns <see langword="true"/>, storing and counting nothing twice.</remarks>
     public async Task<bool> WriteResultsAsync(Guid jobId, string owner, int epoch, StoredResults results, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -402,79 +406,50 @@ internal sealed class JobStore : IAsyncDisposable
 
         try
         {
-            return await WriteResultsAsync(jobId, owner, epoch, results, onConflictSkip: false, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // A write made again after its commit went unanswered: store only the results not stored yet, and count only those.
-            return await WriteResultsAsync(jobId, owner, epoch, results, onConflictSkip: true, cancellationToken).ConfigureAwait(false);
-        }
-    }
+            await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-    private async Task<bool> WriteResultsAsync(Guid jobId, string owner, int epoch, StoredResults results, bool onConflictSkip, CancellationToken cancellationToken)
-    {
-        await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var target = onConflictSkip ? "grid_results_incoming" : "grid_results";
-        if (onConflictSkip)
-        {
-            await Execute(connection, transaction,
-                "CREATE TEMP TABLE IF NOT EXISTS grid_results_incoming (job_id uuid, idx bigint, status smallint, value bytea, error_type text, error_message text, duration_us bigint, worker text, attempts integer) ON COMMIT DELETE ROWS",
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        // The owner's hold is checked (and the job's row locked) before anything is stored: a takeover waits for this transaction, or this one finds it.
-        var (ok, failed, timedOut, cancelled) = results.CountByStatus();
-        if (!onConflictSkip && !await AddCountsAsync(connection, transaction, jobId, owner, epoch, ok, failed, timedOut, cancelled, cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        // The rows were written as binary COPY tuples when they were read: the write only sends their bytes.
-        await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY {target} ({ResultColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await copy.WriteAsync(StoredResults.CopyHeader, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(results.Tuples, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(StoredResults.CopyTrailer, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Ending the stream would send the server what was written so far as the whole COPY: abort it instead, and keep the first error.
-                await copy.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-
-        if (onConflictSkip)
-        {
-            await using var merge = new NpgsqlCommand(
-                $"""
-                WITH added AS (
-                    INSERT INTO grid_results ({ResultColumns}) SELECT {ResultColumns} FROM grid_results_incoming ON CONFLICT (job_id, idx) DO NOTHING RETURNING status)
-                SELECT count(*) FILTER (WHERE status = 0), count(*) FILTER (WHERE status = 1), count(*) FILTER (WHERE status = 2), count(*) FILTER (WHERE status = 3) FROM added
-                """,
-                connection,
-                transaction);
-            long[] added;
-            await using (var reader = await merge.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                added = [reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)];
-            }
-
-            if (!await AddCountsAsync(connection, transaction, jobId, owner, epoch, added[0], added[1], added[2], added[3], cancellationToken).ConfigureAwait(false))
+            // The owner's hold is checked (and the job's row locked) before anything is stored: a takeover waits for this transaction, or this one finds it.
+            var (ok, failed, timedOut, cancelled) = results.CountByStatus();
+            if (!await AddCountsAsync(connection, transaction, jobId, owner, epoch, ok, failed, timedOut, cancelled, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
-        }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+            await InsertBlockAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation && exception.ConstraintName == WriteIdIndex)
+        {
+            // The same write again, after its commit went unanswered: the block and its counts are stored already.
+            return true;
+        }
     }
 
-    private async Task<bool> AddCountsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string owner, int epoch, long ok, long failed, long timedOut, long cancelled, CancellationToken cancellationToken)
+    /// <summary>Stores one block of results in the caller's transaction, which holds the job's row lock, so blocks are stored in the order readers follow.</summary>
+    internal static async Task InsertBlockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredResults results, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO grid_result_blocks (job_id, write_id, indices, row_workers, workers, worker_items, worker_busy_us, failed, rows)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            connection,
+            transaction);
+        insert.Parameters.Add(new() { Value = results.JobId });
+        insert.Parameters.Add(new() { Value = results.WriteId });
+        insert.Parameters.Add(new() { Value = results.Indices() });
+        insert.Parameters.Add(new() { Value = results.RowWorkers() });
+        insert.Parameters.Add(new() { Value = results.Workers() });
+        insert.Parameters.Add(new() { Value = results.WorkerItems() });
+        insert.Parameters.Add(new() { Value = results.WorkerBusyMicroseconds() });
+        insert.Parameters.Add(new() { Value = results.FailedCount });
+        insert.Parameters.Add(new() { Value = results.Data, NpgsqlDbType = NpgsqlDbType.Bytea });
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> AddCountsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, string owner, int epoch, long ok, long failed, long timedOut, long cancelled, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -525,23 +500,7 @@ internal sealed class JobStore : IAsyncDisposable
     {
         if (fillNotRun && state != StoredJobState.Completed)
         {
-            var notRun = NotRunError(state, error);
-            await using var fill = new NpgsqlCommand(
-                $"""
-                WITH added AS (
-                    INSERT INTO grid_results ({ResultColumns})
-                    SELECT $1, g.idx, 3, NULL, $2, $3, 0, 'none', 0
-                    FROM grid_inputs i CROSS JOIN LATERAL generate_series(i.first_index, i.first_index + cardinality(i.ends) - 1) AS g(idx)
-                    WHERE i.job_id = $1
-                    ON CONFLICT (job_id, idx) DO NOTHING RETURNING 1)
-                UPDATE grid_jobs SET cancelled = cancelled + (SELECT count(*) FROM added) WHERE id = $1
-                """,
-                connection,
-                transaction);
-            fill.Parameters.Add(new() { Value = jobId });
-            fill.Parameters.Add(new() { Value = notRun.Type });
-            fill.Parameters.Add(new() { Value = notRun.Message });
-            await fill.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await FillNotRunAsync(connection, transaction, jobId, NotRunError(state, error), cancellationToken).ConfigureAwait(false);
         }
 
         await using var end = new NpgsqlCommand(
@@ -559,6 +518,55 @@ internal sealed class JobStore : IAsyncDisposable
         await end.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // Stores every input without a stored result as not run, saying why, in blocks, and counts them as cancelled.
+    private static async Task FillNotRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid jobId, ItemError notRun, CancellationToken cancellationToken)
+    {
+        var missing = new List<long>();
+        await using (var find = new NpgsqlCommand(
+            """
+            SELECT g.idx FROM grid_inputs i CROSS JOIN LATERAL generate_series(i.first_index, i.first_index + cardinality(i.ends) - 1) AS g(idx)
+            WHERE i.job_id = $1
+            EXCEPT SELECT unnest(indices) FROM grid_result_blocks WHERE job_id = $1
+            ORDER BY 1
+            """,
+            connection,
+            transaction))
+        {
+            find.Parameters.Add(new() { Value = jobId });
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                missing.Add(reader.GetInt64(0));
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var block = new StoredResults(jobId);
+        foreach (var index in missing)
+        {
+            block.Add(index, notRun);
+            if (block.Count == FillBlockRows)
+            {
+                await InsertBlockAsync(connection, transaction, block, cancellationToken).ConfigureAwait(false);
+                block.Clear();
+            }
+        }
+
+        if (block.Count > 0)
+        {
+            await InsertBlockAsync(connection, transaction, block, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var count = new NpgsqlCommand("UPDATE grid_jobs SET cancelled = cancelled + $2 WHERE id = $1", connection, transaction);
+        count.Parameters.Add(new() { Value = jobId });
+        count.Parameters.Add(new() { Value = (long)missing.Count });
+        await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The error stored for an item that never ran because its job ended in <paramref name="state"/>.</summary>
     public static ItemError NotRunError(StoredJobState state, string? error) => state switch
     {
@@ -567,55 +575,48 @@ internal sealed class JobStore : IAsyncDisposable
         _ => new ItemError(ItemStatus.Cancelled, typeof(OperationCanceledException).FullName!, $"The job stopped before the item ran: {error}"),
     };
 
-    /// <summary>Reads up to <paramref name="limit"/> of a job's results stored after <paramref name="afterSeq"/>, in the order they were stored; only those that did not succeed with <paramref name="failedOnly"/>.</summary>
-    public async Task<(StoredResultBatch Batch, long LastSeq)> ReadResultsAsync(Guid jobId, long afterSeq, int limit, bool failedOnly, CancellationToken cancellationToken)
+    /// <summary>Reads a job's results stored from <paramref name="position"/> on, in the order they were stored: up to <paramref name="limit"/> of them and about <paramref name="budget"/> bytes (at least one); only those that did not succeed with <paramref name="failedOnly"/>.</summary>
+    /// <returns>The results, and the position to read from next (0 is the start).</returns>
+    public async Task<(StoredResultBatch Batch, long Position)> ReadResultsAsync(Guid jobId, long position, int limit, long budget, bool failedOnly, CancellationToken cancellationToken)
     {
-        await using var command = Source.CreateCommand(
-            $"SELECT seq, idx, status, value, error_type, error_message, duration_us, worker, attempts FROM grid_results WHERE job_id = $1 AND seq > $2 {(failedOnly ? "AND status <> 0" : string.Empty)} ORDER BY seq LIMIT $3");
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = afterSeq });
-        command.Parameters.Add(new() { Value = limit });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var indices = new List<long>();
-        var errors = new List<ItemError?>();
-        var durations = new List<TimeSpan>();
-        var workers = new List<string>();
-        var attempts = new List<int>();
-        var data = new System.Buffers.ArrayBufferWriter<byte>();
-        var ends = new List<int>();
-        var last = afterSeq;
-        var anyError = false;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var into = new ResultBatchBuilder();
+        var (seq, rowsRead) = StoredResults.FromPosition(position);
+        bool More() => into.Count < limit && (into.Count == 0 || into.Bytes < budget);
+        while (More())
         {
-            last = reader.GetInt64(0);
-            indices.Add(reader.GetInt64(1));
-            var status = (ItemStatus)reader.GetInt16(2);
-            if (!reader.IsDBNull(3))
+            await using var command = Source.CreateCommand(
+                $"SELECT seq, indices, row_workers, workers, rows FROM grid_result_blocks WHERE job_id = $1 AND seq >= $2 {(failedOnly ? "AND failed > 0" : string.Empty)} ORDER BY seq LIMIT 1");
+            command.Parameters.Add(new() { Value = jobId });
+            command.Parameters.Add(new() { Value = seq });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                System.Buffers.BuffersExtensions.Write(data, reader.GetFieldValue<byte[]>(3));
+                break;
             }
 
-            ends.Add(data.WrittenCount);
-            ItemError? error = status == ItemStatus.Ok
-                ? null
-                : new ItemError(status, reader.IsDBNull(4) ? string.Empty : reader.GetString(4), reader.IsDBNull(5) ? string.Empty : reader.GetString(5));
-            anyError |= error is not null;
-            errors.Add(error);
-            durations.Add(TimeSpan.FromMicroseconds(reader.GetInt64(6)));
-            workers.Add(reader.GetString(7));
-            attempts.Add(reader.GetInt32(8));
+            var found = reader.GetInt64(0);
+            var skip = found == seq ? rowsRead : 0;
+            var indices = reader.GetFieldValue<long[]>(1);
+            var passed = StoredResults.Read(indices, reader.GetFieldValue<short[]>(2), reader.GetFieldValue<string[]>(3), reader.GetFieldValue<byte[]>(4), skip, failedOnly, into, More);
+            (seq, rowsRead) = passed < indices.Length ? (found, passed) : (found + 1, 0);
         }
 
-        var batch = new StoredResultBatch([.. indices], new PackedItems(data.WrittenSpan.ToArray(), [.. ends]), anyError ? [.. errors] : null, [.. durations], [.. workers], [.. attempts]);
-        return (batch, last);
+        return (into.Build(), StoredResults.PositionOf(seq, rowsRead));
     }
 
     /// <summary>Gets each worker's items and busy time in a job, from its stored results.</summary>
     public async Task<IReadOnlyList<WorkerUsage>> WorkerUsageAsync(Guid jobId, CancellationToken cancellationToken)
     {
         await using var command = Source.CreateCommand(
-            "SELECT worker, count(*), sum(duration_us)::bigint FROM grid_results WHERE job_id = $1 AND worker <> 'none' GROUP BY worker ORDER BY 3 DESC");
+            """
+            SELECT u.worker, sum(u.items)::bigint, sum(u.busy_us)::bigint
+            FROM grid_result_blocks b CROSS JOIN LATERAL unnest(b.workers, b.worker_items, b.worker_busy_us) AS u(worker, items, busy_us)
+            WHERE b.job_id = $1 AND u.worker <> $2 GROUP BY u.worker ORDER BY 3 DESC
+            """);
         command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = StoredResults.NoWorker });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var usage = new List<WorkerUsage>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -675,7 +676,7 @@ internal sealed class JobStore : IAsyncDisposable
     {
         await using var connection = await Source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var sql in new[] { "DELETE FROM grid_results WHERE job_id = $1", "DELETE FROM grid_inputs WHERE job_id = $1", "DELETE FROM grid_jobs WHERE id = $1" })
+        foreach (var sql in new[] { "DELETE FROM grid_result_blocks WHERE job_id = $1", "DELETE FROM grid_inputs WHERE job_id = $1", "DELETE FROM grid_jobs WHERE id = $1" })
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction);
             command.Parameters.Add(new() { Value = jobId });
@@ -712,12 +713,6 @@ internal sealed class JobStore : IAsyncDisposable
         OutputType = reader.GetString(14),
         RunJobId = reader.IsDBNull(15) ? null : reader.GetGuid(15),
     };
-
-    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
 }
 
 /// <summary>A job a silo has just taken: its lease epoch, kernel, settings, and what the store holds of it already.</summary>

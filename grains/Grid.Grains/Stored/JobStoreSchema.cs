@@ -1,3 +1,4 @@
+using Grid.Jobs;
 using Npgsql;
 
 namespace Grid.Stored;
@@ -6,8 +7,8 @@ namespace Grid.Stored;
 /// <remarks>
 /// Migrations run in one transaction under a PostgreSQL advisory lock, so silos starting at once migrate one after another and never
 /// half-way. A migration is never changed once released: a change to the schema is a new version at the end of <see cref="Migrations"/>.
-/// The inputs and results reference their job by id without a foreign key (a key check per stored result would slow the bulk writes);
-/// the job store deletes them with their job.
+/// The inputs and results reference their job by id without a foreign key (a key check per block would slow the bulk writes); the job
+/// store deletes them with their job. A migration that moves data does so in its transaction, so a store is at one version or the next.
 /// </remarks>
 internal static class JobStoreSchema
 {
@@ -15,7 +16,7 @@ internal static class JobStoreSchema
     private const long MigrationLock = 0x67726964;
 
     /// <summary>The migrations, version 1 first; the schema's version is the number of migrations applied.</summary>
-    private static readonly string[] Migrations =
+    private static readonly Migration[] Migrations =
     [
         """
         CREATE TABLE grid_jobs (
@@ -74,7 +75,103 @@ internal static class JobStoreSchema
         """
         ALTER TABLE grid_jobs ADD COLUMN run_job uuid;
         """,
+
+        // Version 3: results in blocks (StoredResults), one row and one index entry per write instead of a row and two per result. The
+        // packed rows and indices are stored uncompressed: compressing them costs the writes more than the space is worth. Blocks are
+        // stored in their order (seq, no cache: one owner writes a job's blocks under its row lock), and a write id makes a write made
+        // again find its block stored. The results of version 2 move into blocks, in their order.
+        new(
+            """
+            CREATE TABLE grid_result_blocks (
+                job_id uuid NOT NULL,
+                seq bigint GENERATED ALWAYS AS IDENTITY,
+                write_id uuid NOT NULL,
+                indices bigint[] NOT NULL,
+                row_workers smallint[] NOT NULL,
+                workers text[] NOT NULL,
+                worker_items integer[] NOT NULL,
+                worker_busy_us bigint[] NOT NULL,
+                failed integer NOT NULL,
+                rows bytea NOT NULL,
+                PRIMARY KEY (job_id, seq)
+            );
+            ALTER TABLE grid_result_blocks ALTER COLUMN indices SET STORAGE EXTERNAL, ALTER COLUMN row_workers SET STORAGE EXTERNAL, ALTER COLUMN rows SET STORAGE EXTERNAL;
+            CREATE UNIQUE INDEX grid_result_blocks_write ON grid_result_blocks (write_id);
+            """,
+            MoveResultsIntoBlocksAsync,
+            "DROP TABLE grid_results;"),
     ];
+
+    /// <summary>One version's change: SQL, and where data moves, the move and SQL run after it.</summary>
+    private sealed record Migration(string Sql, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>? Move = null, string? After = null)
+    {
+        public static implicit operator Migration(string sql) => new(sql);
+
+        public async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        {
+            await Execute(connection, transaction, Sql, cancellationToken).ConfigureAwait(false);
+            if (Move is not null)
+            {
+                await Move(connection, transaction, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (After is not null)
+            {
+                await Execute(connection, transaction, After, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Version 3's move: each job's rows of grid_results, in their store order, into blocks of at most 8,192.
+    private static async Task MoveResultsIntoBlocksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        const int Page = 8192;
+        var (afterJob, afterSeq) = (Guid.Empty, long.MinValue);
+        while (true)
+        {
+            var blocks = new List<StoredResults>();
+            await using (var read = new NpgsqlCommand(
+                """
+                SELECT job_id, seq, idx, status, value, error_type, error_message, duration_us, worker, attempts FROM grid_results
+                WHERE (job_id, seq) > ($1, $2) ORDER BY job_id, seq LIMIT $3
+                """,
+                connection,
+                transaction))
+            {
+                read.Parameters.Add(new() { Value = afterJob });
+                read.Parameters.Add(new() { Value = afterSeq });
+                read.Parameters.Add(new() { Value = Page });
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    (afterJob, afterSeq) = (reader.GetGuid(0), reader.GetInt64(1));
+                    if (blocks.Count == 0 || blocks[^1].JobId != afterJob)
+                    {
+                        blocks.Add(new StoredResults(afterJob));
+                    }
+
+                    var status = (ItemStatus)reader.GetInt16(3);
+                    blocks[^1].Add(
+                        reader.GetInt64(2),
+                        reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4),
+                        status == ItemStatus.Ok ? null : new ItemError(status, reader.IsDBNull(5) ? string.Empty : reader.GetString(5), reader.IsDBNull(6) ? string.Empty : reader.GetString(6)),
+                        TimeSpan.FromMicroseconds(reader.GetInt64(7)),
+                        reader.GetString(8),
+                        reader.GetInt32(9));
+                }
+            }
+
+            if (blocks.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var block in blocks)
+            {
+                await JobStore.InsertBlockAsync(connection, transaction, block, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Gets the newest schema version this silo knows.</summary>
     public static int Version => Migrations.Length;
@@ -145,7 +242,7 @@ internal static class JobStoreSchema
 
             for (var next = found + 1; next <= version; next++)
             {
-                await Execute(connection, transaction, Migrations[next - 1], cancellationToken).ConfigureAwait(false);
+                await Migrations[next - 1].ApplyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             }
 
             if (found < version)

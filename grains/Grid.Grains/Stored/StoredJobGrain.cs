@@ -1,5 +1,8 @@
 using Grid.Jobs;
 using Grid.Kernels;
+using Grid.Serialization;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Npgsql;
 using Polly;
 using Polly.Retry;
@@ -9,7 +12,7 @@ namespace Grid.Stored;
 /// <summary>A client's way to one stored job: its submission, its results, its summary, cancelling and forgetting it; all of it read from and written to the job store, so the grain holds nothing a silo's death could lose.</summary>
 /// <remarks>Reentrant, so that two readers of one job (two <c>grid attach</c> at once), a cancel and a summary interleave.</remarks>
 [Reentrant]
-internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels) : Grain, IStoredJobGrain
+internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels, IOptions<SiloMessagingOptions> messaging) : Grain, IStoredJobGrain
 {
     // A call waits out a restart of the store (its connections refused or dropped) this long before it fails saying so.
     private static readonly ResiliencePipeline StoreRetries = new ResiliencePipelineBuilder()
@@ -28,6 +31,9 @@ internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels) : G
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
     private const int ReadBatch = 4096;
+
+    // The most bytes of results one batch carries: within the message limit the silo's other messages keep to.
+    private readonly int _budget = PayloadSize.BudgetOf(messaging.Value.MaxMessageBodySize);
 
     private Guid JobId => this.GetPrimaryKey();
 
@@ -77,7 +83,7 @@ internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels) : G
         var quietSince = DateTimeOffset.UtcNow;
         while (true)
         {
-            var (batch, last) = await StoreAsync(token => store.ReadResultsAsync(JobId, cursor, ReadBatch, failedOnly, token));
+            var (batch, last) = await StoreAsync(token => store.ReadResultsAsync(JobId, cursor, ReadBatch, _budget, failedOnly, token));
             if (batch.Count > 0 || last > cursor)
             {
                 cursor = last;

@@ -27,7 +27,7 @@ internal sealed partial class StoredJobRun
 {
     private const int MaxBatchRows = 8192;
 
-    // The most bytes of tuples one write sends, beyond which results wait for the next (large values make few rows big).
+    // The most packed bytes one write sends, beyond which results wait for the next (large values make few rows big).
     private const int MaxBatchBytes = 16 * 1024 * 1024;
     private readonly ClaimedJob _claim;
     private readonly JobStore _store;
@@ -226,6 +226,8 @@ internal sealed partial class StoredJobRun
         var next = 0L;
         try
         {
+            // Loaded once, a bit per item: which items a run before this one stored already.
+            var stored = _claim.Stored > 0 ? await StoreAsync(token => _store.StoredIndicesAsync(JobId, _claim.Total, token)).ConfigureAwait(false) : null;
             await foreach (var (first, items) in _store.ReadInputsAsync(JobId, _stop.Token).ConfigureAwait(false))
             {
                 if (_cancelReason is not null)
@@ -233,9 +235,6 @@ internal sealed partial class StoredJobRun
                     break;
                 }
 
-                var stored = _claim.Stored > 0
-                    ? await _store.StoredIndicesAsync(JobId, first, first + items.Count, _stop.Token).ConfigureAwait(false)
-                    : null;
                 var decodeStart = System.Diagnostics.Stopwatch.GetTimestamp();
                 var (batch, rejected) = Decode(first, items, stored);
                 _feedStoreTicks += System.Diagnostics.Stopwatch.GetTimestamp() - decodeStart;
@@ -268,7 +267,7 @@ internal sealed partial class StoredJobRun
 
     // Turns a block's JSON into items of the kernel's input type, leaving out the items already done; an item that is not valid JSON
     // of that type is that item's failure, stored at once, and never reaches a kernel.
-    private (Array Batch, StoredResults Rejected) Decode(long first, PackedItems items, HashSet<long>? stored)
+    private (Array Batch, StoredResults Rejected) Decode(long first, PackedItems items, IndexSet? stored)
     {
         var positions = new List<int>(items.Count);
         for (var i = 0; i < items.Count; i++)
@@ -304,7 +303,7 @@ internal sealed partial class StoredJobRun
         {
             while (await _results.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
-                while (batch.Count < MaxBatchRows && batch.Tuples.Length < MaxBatchBytes && _results.Reader.TryRead(out var rows))
+                while (batch.Count < MaxBatchRows && batch.Bytes < MaxBatchBytes && _results.Reader.TryRead(out var rows))
                 {
                     batch.Add(rows);
                 }

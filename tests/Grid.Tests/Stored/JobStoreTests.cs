@@ -63,7 +63,7 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MigrateAsync_StoreOfVersion1WithAFinishedJob_MigratesToVersion2KeepingTheJobAndItsResults()
+    public async Task MigrateAsync_StoreOfVersion1WithAFinishedJob_MigratesToTheNewestVersionKeepingTheJobAndItsResults()
     {
         var job = Guid.NewGuid();
         await using (var old = NpgsqlDataSource.Create(_database))
@@ -91,12 +91,12 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
         await using var store = NewStore();
         await store.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(2, await postgres.QueryAsAdminAsync<int>(_database, "SELECT max(version) FROM grid_schema"));
+        Assert.Equal(JobStoreSchema.Version, await postgres.QueryAsAdminAsync<int>(_database, "SELECT max(version) FROM grid_schema"));
         var kept = await store.GetAsync(job, CancellationToken.None);
         Assert.Equal(
             (StoredJobState.Completed, 2L, 2L, "old-silo", 1, (Guid?)null),
             (kept!.State, kept.Total, kept.Succeeded, kept.Owner, kept.Runs, kept.RunJobId));
-        var (results, _) = await store.ReadResultsAsync(job, 0, 10, failedOnly: false, CancellationToken.None);
+        var (results, _) = await store.ReadResultsAsync(job, 0, 10, budget: 1 << 20, failedOnly: false, CancellationToken.None);
         Assert.Equal([0L, 1L], results.Indices.Order());
     }
 
@@ -169,7 +169,7 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.False(stored);
         Assert.Empty(renewed);
-        Assert.Empty(await a.StoredIndicesAsync(job, 0, 3, CancellationToken.None));
+        Assert.Empty(await a.StoredIndicesAsync(job, 3, CancellationToken.None));
         Assert.Equal(0, (await a.GetAsync(job, CancellationToken.None))!.Succeeded);
     }
 
@@ -192,7 +192,7 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
             i => i);
         Assert.True(await store.WriteResultsAsync(job, "silo-a", claim.Epoch, results, CancellationToken.None));
 
-        var (read, _) = await store.ReadResultsAsync(job, 0, 10, failedOnly: false, CancellationToken.None);
+        var (read, _) = await store.ReadResultsAsync(job, 0, 10, budget: 1 << 20, failedOnly: false, CancellationToken.None);
         var byIndex = Enumerable.Range(0, read.Count).ToDictionary(i => read.Indices[i]);
         Assert.Equal([0L, 1L, 2L], byIndex.Keys.Order());
         Assert.Equal(["naïve ☃", string.Empty], new[] { 0L, 1L }.Select(i => System.Text.Json.JsonSerializer.Deserialize<string>(read.Values[byIndex[i]].Span)));
@@ -218,8 +218,126 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.True(await store.WriteResultsAsync(job, "silo-a", claim.Epoch, results, CancellationToken.None));
         Assert.True(await store.WriteResultsAsync(job, "silo-a", claim.Epoch, results, CancellationToken.None));
 
-        Assert.Equal([0L, 1L], (await store.StoredIndicesAsync(job, 0, 3, CancellationToken.None)).Order());
+        Assert.Equal([0L, 1L], (await store.StoredIndicesAsync(job, 3, CancellationToken.None)).Order());
         Assert.Equal(2, (await store.GetAsync(job, CancellationToken.None))!.Succeeded);
+    }
+
+    [Fact]
+    public async Task ReadResultsAsync_ThreeBlocksReadTwoAtATime_GivesEveryResultOnceInStoreOrderAndResumesWithinABlock()
+    {
+        await using var store = NewStore();
+        await store.MigrateAsync(CancellationToken.None);
+        var job = await SubmitAsync(store, 7);
+        var claim = Assert.Single(await store.ClaimAsync("silo-a", "a", 1, [], [], CancellationToken.None));
+
+        // Three writes, as results came: items 4-6 by one worker, then 0-2 by another, then 3 failed.
+        var failure = new ItemError(ItemStatus.Failed, "System.InvalidOperationException", "item 3 failed");
+        foreach (var (start, count, worker, error) in new[] { (4, 3, "b/worker-1", (ItemError?)null), (0, 3, "a/worker-2", null), (3, 1, "a/worker-2", failure) })
+        {
+            var results = new StoredResults(job);
+            results.Add(
+                new ChunkResult(job, 0, start, Enumerable.Range(start, count).Select(i => i * 10L).ToArray(), error is null ? null : [error], [.. Enumerable.Repeat(TimeSpan.FromMilliseconds(2), count)], worker, TimeSpan.Zero),
+                i => i);
+            Assert.True(await store.WriteResultsAsync(job, "silo-a", claim.Epoch, results, CancellationToken.None));
+        }
+
+        var order = new List<long>();
+        var position = 0L;
+        for (var reads = 0; reads < 10; reads++)
+        {
+            var (batch, next) = await store.ReadResultsAsync(job, position, 2, budget: 1 << 20, failedOnly: false, CancellationToken.None);
+            Assert.True(batch.Count <= 2);
+            order.AddRange(batch.Indices);
+            Assert.True(next >= position);
+            position = next;
+        }
+
+        var (failedOnly, _) = await store.ReadResultsAsync(job, 0, 10, budget: 1 << 20, failedOnly: true, CancellationToken.None);
+        var (oneByBudget, _) = await store.ReadResultsAsync(job, 0, 10, budget: 1, failedOnly: false, CancellationToken.None);
+
+        Assert.Equal([4L, 5L, 6L, 0L, 1L, 2L, 3L], order);
+        Assert.Equal((3L, failure), (Assert.Single(failedOnly.Indices), failedOnly.Errors![0]));
+        Assert.Equal([4L], oneByBudget.Indices);
+        Assert.Equal(
+            [new WorkerUsage("a/worker-2", 0, 4, TimeSpan.FromMilliseconds(8)), new WorkerUsage("b/worker-1", 0, 3, TimeSpan.FromMilliseconds(6))],
+            await store.WorkerUsageAsync(job, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WriteResultsAsync_TwoBuffersOfOtherWorkersJoined_KeepEachResultsWorkerAndValue()
+    {
+        await using var store = NewStore();
+        await store.MigrateAsync(CancellationToken.None);
+        var job = await SubmitAsync(store, 4);
+        var claim = Assert.Single(await store.ClaimAsync("silo-a", "a", 1, [], [], CancellationToken.None));
+        var first = new StoredResults(job);
+        first.Add(new ChunkResult(job, 0, 0, new long[] { 0, 10 }, null, [TimeSpan.Zero, TimeSpan.Zero], "a/worker-1", TimeSpan.Zero), i => i);
+        var second = new StoredResults(job);
+        second.Add(new ChunkResult(job, 1, 2, new long[] { 20 }, null, [TimeSpan.Zero], "b/worker-1", TimeSpan.Zero), i => i);
+        second.Add(new ChunkResult(job, 2, 3, new long[] { 30 }, null, [TimeSpan.Zero], "a/worker-1", TimeSpan.Zero), i => i);
+
+        // The run's writer joins what came while the last write was stored into one block: the second buffer's workers are numbered apart.
+        first.Add(second);
+        Assert.True(await store.WriteResultsAsync(job, "silo-a", claim.Epoch, first, CancellationToken.None));
+        var (read, _) = await store.ReadResultsAsync(job, 0, 10, budget: 1 << 20, failedOnly: false, CancellationToken.None);
+
+        Assert.Equal([0L, 1L, 2L, 3L], read.Indices);
+        Assert.Equal(["a/worker-1", "a/worker-1", "b/worker-1", "a/worker-1"], read.Workers);
+        Assert.Equal([0L, 10L, 20L, 30L], Enumerable.Range(0, 4).Select(i => System.Text.Json.JsonSerializer.Deserialize<long>(read.Values[i].Span)));
+        Assert.Equal(1, await postgres.QueryAsAdminAsync<long>(_database, $"SELECT count(*) FROM grid_result_blocks WHERE job_id = '{job}'"));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_StoreOfVersion2WithARunningJob_MovesItsResultsIntoBlocksInStoreOrder()
+    {
+        var job = Guid.NewGuid();
+        await using (var old = NpgsqlDataSource.Create(_database))
+        {
+            await JobStoreSchema.MigrateAsync(old, version: 2, CancellationToken.None);
+
+            // A job a silo of schema version 2 was running: 10,000 inputs, of which 9,000 have results (stored last first, one failed).
+            var sql = new[]
+            {
+                """
+                INSERT INTO grid_jobs (id, kernel, input_type, output_type, settings, state, total, succeeded, failed, started_at, owner_name, runs)
+                VALUES ($1, 'twice', 'System.Int64', 'System.Int64', '{}', 2, 10000, 8999, 1, now(), 'old-silo', 1)
+                """,
+                """
+                INSERT INTO grid_results (job_id, idx, status, value, error_type, error_message, duration_us, worker, attempts)
+                SELECT $1, i, CASE WHEN i = 5000 THEN 1 ELSE 0 END, CASE WHEN i = 5000 THEN NULL ELSE convert_to((i * 2)::text, 'UTF8') END,
+                    CASE WHEN i = 5000 THEN 'System.Exception' END, CASE WHEN i = 5000 THEN 'boom' END, 7, 'old/worker-' || (i % 2), 1
+                FROM generate_series(9999, 1000, -1) AS i
+                """,
+            };
+            foreach (var statement in sql)
+            {
+                await using var insert = old.CreateCommand(statement);
+                insert.Parameters.Add(new() { Value = job });
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        await using var store = NewStore();
+        await store.MigrateAsync(CancellationToken.None);
+        var stored = await store.StoredIndicesAsync(job, 10_000, CancellationToken.None);
+        var order = new List<long>();
+        var position = 0L;
+        StoredResultBatch batch;
+        do
+        {
+            (batch, position) = await store.ReadResultsAsync(job, position, 4096, budget: 1 << 20, failedOnly: false, CancellationToken.None);
+            order.AddRange(batch.Indices);
+        }
+        while (batch.Count > 0);
+        var (failed, _) = await store.ReadResultsAsync(job, 0, 10, budget: 1 << 20, failedOnly: true, CancellationToken.None);
+
+        Assert.Equal(9000, stored.Count);
+        Assert.Equal(Enumerable.Range(1000, 9000).Select(i => (long)i), stored);
+        Assert.Equal(Enumerable.Range(1000, 9000).Reverse().Select(i => (long)i), order);
+        Assert.Equal((5000L, new ItemError(ItemStatus.Failed, "System.Exception", "boom")), (Assert.Single(failed.Indices), failed.Errors![0]));
+        Assert.Equal(2, await postgres.QueryAsAdminAsync<long>(_database, $"SELECT count(*) FROM grid_result_blocks WHERE job_id = '{job}'"));
+        Assert.Equal(0L, await postgres.QueryAsAdminAsync<long>(_database, "SELECT count(*) FROM pg_tables WHERE tablename = 'grid_results'"));
+        Assert.Equal([4500L, 4500L], (await store.WorkerUsageAsync(job, CancellationToken.None)).Select(u => u.Items));
     }
 
     [Fact]
@@ -241,7 +359,7 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(1, deleted);
         Assert.Null(await store.GetAsync(old, CancellationToken.None));
         Assert.Equal(0L, await postgres.QueryAsAdminAsync<long>(_database, $"SELECT count(*) FROM grid_inputs WHERE job_id = '{old}'"));
-        Assert.Equal(0L, await postgres.QueryAsAdminAsync<long>(_database, $"SELECT count(*) FROM grid_results WHERE job_id = '{old}'"));
+        Assert.Equal(0L, await postgres.QueryAsAdminAsync<long>(_database, $"SELECT count(*) FROM grid_result_blocks WHERE job_id = '{old}'"));
         Assert.Equal((StoredJobState.Cancelled, 3L), ((await store.GetAsync(recent, CancellationToken.None))!.State, (await store.GetAsync(recent, CancellationToken.None))!.Cancelled));
     }
 

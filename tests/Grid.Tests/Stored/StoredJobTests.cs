@@ -172,7 +172,7 @@ public sealed class StoredJobTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Results_StoreRefusesWrites_JobFailsNamingTheStoresReason()
     {
-        await postgres.ExecuteAsAdminAsync(_store, "REVOKE INSERT ON grid_results FROM grid");
+        await postgres.ExecuteAsAdminAsync(_store, "REVOKE INSERT ON grid_result_blocks FROM grid");
 
         var job = await Grid.SubmitJobAsync<long, long>(TwiceKernel.Name, Enumerable.Range(0, 100).Select(i => (long)i));
         var attached = Grid.AttachAsync<long>(job.Id);
