@@ -62,6 +62,12 @@ for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
     if counters is not None:
         passed += int(counters.get("passed", 0))
         failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    # Each failed test again, with the first lines of its message, so the end of the log says which failed and why.
+    for result in ET.parse(path).getroot().findall(".//{*}UnitTestResult"):
+        if result.get("outcome") not in ("Passed", "NotExecuted"):
+            message = result.find(".//{*}ErrorInfo/{*}Message")
+            lines = (message.text or "").strip().splitlines() if message is not None else []
+            print(f"FAILED {result.get('testName')} ({result.get('duration')}): {' | '.join(lines[:3])[:600]}", file=sys.stderr)
 print(passed, failed)
 PY
 )
