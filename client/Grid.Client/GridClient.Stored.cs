@@ -11,7 +11,7 @@ namespace Grid.Client;
 /// <summary>Detached jobs: submitted to a cluster whose silos keep a job store, run without their client, read back at any time.</summary>
 public sealed partial class GridClient
 {
-    private const int SubmitBatchItems = 8192;
+    private const int SubmitBatchItems = 32768;
 
     /// <summary>Submits a detached job: its inputs are stored in the cluster's job store as they are read (never all held at once), and the call returns once they all are; the silos then run it without this client.</summary>
     /// <remarks>

@@ -577,7 +577,8 @@ internal sealed class JobStore : IAsyncDisposable
 
     /// <summary>Reads a job's results stored from <paramref name="position"/> on, in the order they were stored: up to <paramref name="limit"/> of them and about <paramref name="budget"/> bytes (at least one); only those that did not succeed with <paramref name="failedOnly"/>.</summary>
     /// <returns>The results, and the position to read from next (0 is the start).</returns>
-    public async Task<(StoredResultBatch Batch, long Position)> ReadResultsAsync(Guid jobId, long position, int limit, long budget, bool failedOnly, CancellationToken cancellationToken)
+    /// <remarks>A reader that goes on from where it stopped passes the same <paramref name="cache"/> each time: the block it stopped in is then read from the store once.</remarks>
+    public async Task<(StoredResultBatch Batch, long Position)> ReadResultsAsync(Guid jobId, long position, int limit, long budget, bool failedOnly, CancellationToken cancellationToken, ReadCache? cache = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(position);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -586,25 +587,47 @@ internal sealed class JobStore : IAsyncDisposable
         bool More() => into.Count < limit && (into.Count == 0 || into.Bytes < budget);
         while (More())
         {
-            await using var command = Source.CreateCommand(
-                $"SELECT seq, indices, row_workers, workers, rows FROM grid_result_blocks WHERE job_id = $1 AND seq >= $2 {(failedOnly ? "AND failed > 0" : string.Empty)} ORDER BY seq LIMIT 1");
-            command.Parameters.Add(new() { Value = jobId });
-            command.Parameters.Add(new() { Value = seq });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var block = cache?.Block is { } cached && cached.Seq == seq && cached.JobId == jobId && rowsRead > 0
+                ? cached
+                : await ReadBlockAsync(jobId, seq, failedOnly, cancellationToken).ConfigureAwait(false);
+            if (block is null)
             {
                 break;
             }
 
-            var found = reader.GetInt64(0);
-            var skip = found == seq ? rowsRead : 0;
-            var indices = reader.GetFieldValue<long[]>(1);
-            var passed = StoredResults.Read(indices, reader.GetFieldValue<short[]>(2), reader.GetFieldValue<string[]>(3), reader.GetFieldValue<byte[]>(4), skip, failedOnly, into, More);
-            (seq, rowsRead) = passed < indices.Length ? (found, passed) : (found + 1, 0);
+            var skip = block.Seq == seq ? rowsRead : 0;
+            var passed = StoredResults.Read(block.Indices, block.RowWorkers, block.Workers, block.Rows, skip, failedOnly, into, More);
+            (seq, rowsRead) = passed < block.Indices.Length ? (block.Seq, passed) : (block.Seq + 1, 0);
+            if (cache is not null)
+            {
+                cache.Block = rowsRead > 0 ? block : null;
+            }
         }
 
         return (into.Build(), StoredResults.PositionOf(seq, rowsRead));
     }
+
+    // Reads the first block of a job stored at or after seq (with failedOnly, the first holding a result that did not succeed).
+    private async Task<StoredBlock?> ReadBlockAsync(Guid jobId, long seq, bool failedOnly, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand(
+            $"SELECT seq, indices, row_workers, workers, rows FROM grid_result_blocks WHERE job_id = $1 AND seq >= $2 {(failedOnly ? "AND failed > 0" : string.Empty)} ORDER BY seq LIMIT 1");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = seq });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new StoredBlock(jobId, reader.GetInt64(0), reader.GetFieldValue<long[]>(1), reader.GetFieldValue<short[]>(2), reader.GetFieldValue<string[]>(3), reader.GetFieldValue<byte[]>(4))
+            : null;
+    }
+
+    /// <summary>What one reader of a job's results keeps between reads: the block it stopped in.</summary>
+    public sealed class ReadCache
+    {
+        internal StoredBlock? Block { get; set; }
+    }
+
+    /// <summary>One block of stored results as read from the store.</summary>
+    internal sealed record StoredBlock(Guid JobId, long Seq, long[] Indices, short[] RowWorkers, string[] Workers, byte[] Rows);
 
     /// <summary>Gets each worker's items and busy time in a job, from its stored results.</summary>
     public async Task<IReadOnlyList<WorkerUsage>> WorkerUsageAsync(Guid jobId, CancellationToken cancellationToken)

@@ -80,10 +80,11 @@ internal sealed class StoredJobGrain(JobStore store, KernelRegistry kernels, IOp
         Required();
         var job = await StoreAsync(token => store.GetAsync(JobId, token)) ?? throw JobStore.NoSuchJob(JobId);
         var cursor = position;
+        var cache = new JobStore.ReadCache();
         var quietSince = DateTimeOffset.UtcNow;
         while (true)
         {
-            var (batch, last) = await StoreAsync(token => store.ReadResultsAsync(JobId, cursor, ReadBatch, _budget, failedOnly, token));
+            var (batch, last) = await StoreAsync(token => store.ReadResultsAsync(JobId, cursor, ReadBatch, _budget, failedOnly, token, cache));
             if (batch.Count > 0 || last > cursor)
             {
                 cursor = last;

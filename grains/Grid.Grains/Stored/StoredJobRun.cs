@@ -25,7 +25,7 @@ namespace Grid.Stored;
 /// </remarks>
 internal sealed partial class StoredJobRun
 {
-    private const int MaxBatchRows = 8192;
+    private const int MaxBatchRows = 32768;
 
     // The most packed bytes one write sends, beyond which results wait for the next (large values make few rows big).
     private const int MaxBatchBytes = 16 * 1024 * 1024;

@@ -241,21 +241,28 @@ public sealed class JobStoreTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.True(await store.WriteResultsAsync(job, "silo-a", claim.Epoch, results, CancellationToken.None));
         }
 
-        var order = new List<long>();
-        var position = 0L;
-        for (var reads = 0; reads < 10; reads++)
+        // Read two at a time, once as a fresh reader each time and once as one reader keeping the block it stopped in.
+        var orders = new List<List<long>>();
+        foreach (var cache in new[] { null, new JobStore.ReadCache() })
         {
-            var (batch, next) = await store.ReadResultsAsync(job, position, 2, budget: 1 << 20, failedOnly: false, CancellationToken.None);
-            Assert.True(batch.Count <= 2);
-            order.AddRange(batch.Indices);
-            Assert.True(next >= position);
-            position = next;
+            var order = new List<long>();
+            var position = 0L;
+            for (var reads = 0; reads < 10; reads++)
+            {
+                var (batch, next) = await store.ReadResultsAsync(job, position, 2, budget: 1 << 20, failedOnly: false, CancellationToken.None, cache);
+                Assert.True(batch.Count <= 2);
+                order.AddRange(batch.Indices);
+                Assert.True(next >= position);
+                position = next;
+            }
+
+            orders.Add(order);
         }
 
         var (failedOnly, _) = await store.ReadResultsAsync(job, 0, 10, budget: 1 << 20, failedOnly: true, CancellationToken.None);
         var (oneByBudget, _) = await store.ReadResultsAsync(job, 0, 10, budget: 1, failedOnly: false, CancellationToken.None);
 
-        Assert.Equal([4L, 5L, 6L, 0L, 1L, 2L, 3L], order);
+        Assert.All(orders, order => Assert.Equal([4L, 5L, 6L, 0L, 1L, 2L, 3L], order));
         Assert.Equal((3L, failure), (Assert.Single(failedOnly.Indices), failedOnly.Errors![0]));
         Assert.Equal([4L], oneByBudget.Indices);
         Assert.Equal(
