@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using SiloStatus = Grid.Cluster.SiloStatus;
 
 namespace Grid.Client;
@@ -33,12 +34,16 @@ public sealed partial class GridClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan? _silenceTimeout;
     private readonly int _messageBudget;
+
+    // Orleans' codecs of this client's messages, when its items travel to silos in other processes (an embedded silo's never do).
+    private readonly ICodecProvider? _codecs;
     private Dictionary<string, KernelInfo>? _kernels;
     private int _disposed;
 
-    private GridClient(IGrainFactory cluster, IHost? host, IServiceProvider? siloServices, TimeSpan? silenceTimeout, TimeProvider time, int messageLimit)
+    private GridClient(IGrainFactory cluster, IHost? host, IServiceProvider? siloServices, TimeSpan? silenceTimeout, TimeProvider time, int messageLimit, ICodecProvider? codecs = null)
     {
         _cluster = cluster;
+        _codecs = codecs;
         _messageBudget = PayloadSize.BudgetOf(messageLimit);
         _host = host;
         SiloServices = siloServices;
@@ -64,7 +69,8 @@ public sealed partial class GridClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(grainFactory);
         // An Orleans client says its message limit; a grain's factory goes by the default the silos have unless configured.
         var limit = (grainFactory as IClusterClient)?.ServiceProvider.GetService<IOptions<ClientMessagingOptions>>()?.Value.MaxMessageBodySize ?? PayloadSize.DefaultMessageLimit;
-        return new GridClient(grainFactory, host: null, siloServices: null, options?.JobSilenceTimeout, TimeProvider.System, limit);
+        var codecs = (grainFactory as IClusterClient)?.ServiceProvider.GetService<ICodecProvider>();
+        return new GridClient(grainFactory, host: null, siloServices: null, options?.JobSilenceTimeout, TimeProvider.System, limit, codecs);
     }
 
     /// <summary>Makes the client of a silo this process hosts (see Grid.Hosting's <c>StartEmbeddedAsync</c>); disposing it stops <paramref name="host"/>.</summary>
@@ -131,7 +137,7 @@ public sealed partial class GridClient : IAsyncDisposable
             throw new GridException(ConnectFailure(connection, options, exception), exception);
         }
 
-        return new GridClient(host.Services.GetRequiredService<IClusterClient>(), host, siloServices: null, options.JobSilenceTimeout, TimeProvider.System, options.MaxMessageBytes);
+        return new GridClient(host.Services.GetRequiredService<IClusterClient>(), host, siloServices: null, options.JobSilenceTimeout, TimeProvider.System, options.MaxMessageBytes, host.Services.GetService<ICodecProvider>());
     }
 
     private static string ConnectFailure(string connection, ClusterClientOptions options, Exception exception)
@@ -429,16 +435,28 @@ public sealed partial class GridClient : IAsyncDisposable
     {
         // A cluster job outlives its silo: the session starts it again elsewhere with what has no result yet.
         var session = new MapSession<TIn, TOut>(job, spec, options, _time, _silenceTimeout, _silenceTimeout is null ? null : GetJob, _messageBudget);
-        return new GridJob<TOut>(spec.JobId, (handle, enumeratorToken) => RunJobAsync(session, handle, feed, cancellationToken, enumeratorToken));
+        return new GridJob<TOut>(spec.JobId, (handle, enumeratorToken) => RunJobAsync(spec, session, handle, feed, cancellationToken, enumeratorToken));
     }
 
-    private static async IAsyncEnumerable<ItemResult<TOut>> RunJobAsync<TIn, TOut>(
+    private async IAsyncEnumerable<ItemResult<TOut>> RunJobAsync<TIn, TOut>(
+        JobSpec spec,
         MapSession<TIn, TOut> session,
         GridJob<TOut> handle,
         Func<MapSession<TIn, TOut>, CancellationToken, Task> feed,
         CancellationToken callToken,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken enumeratorToken)
     {
+        try
+        {
+            ThrowIfCannotTravel(spec.Kernel, spec.InputType, "input");
+            ThrowIfCannotTravel(spec.Kernel, spec.OutputType, "output");
+        }
+        catch (GridException exception)
+        {
+            handle.SetFailed(exception);
+            throw;
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, enumeratorToken);
         await foreach (var item in session.RunAsync(handle, feed, linked.Token).ConfigureAwait(false))
         {
@@ -460,6 +478,21 @@ public sealed partial class GridClient : IAsyncDisposable
         }
 
         info.ThrowIfIncompatible(inputType, outputType);
+        ThrowIfCannotTravel(kernel, inputType, "input");
+        ThrowIfCannotTravel(kernel, outputType, "output");
+    }
+
+    // An item type Orleans has no codec for would fail the job's first message to another process: refuse it before the job starts.
+    private void ThrowIfCannotTravel(string kernel, Type type, string role)
+    {
+        if (_codecs is null || type == typeof(object) || _codecs.TryGetCodec(type) is not null)
+        {
+            return;
+        }
+
+        throw new GridException(
+            $"Kernel '{kernel}''s {role} type {type.FullName} cannot travel between this client and the cluster's silos: Orleans has no codec for it. "
+            + "Use a type of your own assembly (those travel as JSON) or one marked [GenerateSerializer].");
     }
 
     // The grain of the job the spec describes: a map job, or a fetch or upload job of the I/O grain.

@@ -1,7 +1,9 @@
 using Grid.Client;
 using Grid.Hosting;
+using Grid.Serialization;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
 using Orleans.TestingHost;
 
 namespace Grid.Tests.Workers;
@@ -29,6 +31,9 @@ internal sealed class InProcessGridCluster : IAsyncDisposable
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
+
+        // The client's items travel as the silos' do: users' types as JSON.
+        builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddGridItems()));
         if (messageLimit is { } clientLimit)
         {
             builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.MaxMessageBodySize = clientLimit));
