@@ -10,6 +10,8 @@ internal sealed class BenchSilos : IAsyncDisposable
     private readonly int _workers;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly bool _dashboards;
+    private readonly System.Collections.Concurrent.ConcurrentBag<int> _killed = [];
+    private volatile bool _stopping;
 
     /// <summary>Makes a cluster of silos with <paramref name="workers"/> each; <paramref name="settings"/> are further settings, as environment variables (<c>Grid__Jobs__Store</c>);
     /// with <paramref name="dashboards"/>, each silo serves its dashboard on a free loopback port (<see cref="DashboardPorts"/>).</summary>
@@ -37,22 +39,13 @@ internal sealed class BenchSilos : IAsyncDisposable
     {
         var name = $"silo-{_silos.Count + 1}";
         var program = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "grid-silo.path")).Trim();
-        var setpriv = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
-        var start = new ProcessStartInfo(setpriv ?? "dotnet")
+        var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(program)!,
         };
-        if (setpriv is not null)
-        {
-            // The silo dies with this program, even when this program is killed.
-            start.ArgumentList.Add("--pdeathsig");
-            start.ArgumentList.Add("KILL");
-            start.ArgumentList.Add("dotnet");
-        }
-
         start.ArgumentList.Add(program);
         start.Environment["Grid__Cluster__Connection"] = _connection;
         start.Environment["Grid__Cluster__Name"] = ClusterName;
@@ -78,7 +71,10 @@ internal sealed class BenchSilos : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The silo program did not start.");
+        // The silo dies with this program, even when this program is killed. Linux sends the parent-death signal when the thread
+        // that forked the child ends, so the silo is forked by the launcher's own thread, never by a thread-pool thread (one retired
+        // while idle took its silos with it, mid-run).
+        var process = await Grid.Kernels.Isolation.WorkerProcessLauncher.StartAsync(start).ConfigureAwait(false);
         var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
@@ -87,7 +83,21 @@ internal sealed class BenchSilos : IAsyncDisposable
                 joined.TrySetResult();
             }
         };
-        process.ErrorDataReceived += (_, e) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            // A silo's standard error is where the runtime writes an unhandled exception: always worth seeing.
+            if (!string.IsNullOrWhiteSpace(e.Data))
+            {
+                Console.WriteLine($"[{name} {DateTime.Now:HH:mm:ss.fff} stderr] {e.Data}");
+            }
+        };
+        process.Exited += (_, _) =>
+        {
+            if (!_stopping && !_killed.Contains(process.Id))
+            {
+                Console.WriteLine($"[{name} {DateTime.Now:HH:mm:ss.fff}] exited unasked, exit code {process.ExitCode}");
+            }
+        };
         process.OutputDataReceived += (_, e) =>
         {
             if (Environment.GetEnvironmentVariable("GRID_BENCH_SILO_LOG") is { Length: > 0 } filter && e.Data?.Contains(filter, StringComparison.Ordinal) == true)
@@ -109,8 +119,17 @@ internal sealed class BenchSilos : IAsyncDisposable
         return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
+    /// <summary>Kills a silo with SIGKILL, as a crash would; its exit is then not reported as unasked.</summary>
+    public void Kill(string name)
+    {
+        var process = _silos.Single(s => s.Name == name).Process;
+        _killed.Add(process.Id);
+        process.Kill();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _stopping = true;
         foreach (var (_, process) in _silos)
         {
             if (!process.HasExited)
@@ -119,6 +138,7 @@ internal sealed class BenchSilos : IAsyncDisposable
                 await process.WaitForExitAsync().ConfigureAwait(false);
             }
 
+            Grid.Kernels.Isolation.WorkerProcessLauncher.Forget(process);
             process.Dispose();
         }
     }

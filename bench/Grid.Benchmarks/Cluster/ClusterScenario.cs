@@ -144,7 +144,7 @@ internal sealed class ClusterScenario : IScenario
                     .GetActivationAddress(client.GrainFactory.GetGrain<Grid.Jobs.IMapJobGrain>(jobId)).ConfigureAwait(false);
                 var owner = silos.NamesByPort[address!.Endpoint.Port];
                 Measure.Line("killed", $"{owner}, which holds the job's grain, with SIGKILL");
-                silos.Silos.Single(s => s.Name == owner).Process.Kill();
+                silos.Kill(owner);
                 killedAt = Stopwatch.GetTimestamp();
             }, cancellationToken)).ConfigureAwait(false);
             var ratio = faulty / healthy;

@@ -96,9 +96,9 @@ internal sealed class DetachedScenario : IScenario
                 await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var (_, process) in silos.Silos)
+            foreach (var (name, _) in silos.Silos)
             {
-                process.Kill();
+                silos.Kill(name);
             }
 
             foreach (var (_, process) in silos.Silos)
