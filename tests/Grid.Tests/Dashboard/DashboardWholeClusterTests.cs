@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 namespace Grid.Tests.Dashboard;
 
 /// <summary>The dashboard of any silo shows the whole cluster: every silo's jobs wherever their grain lives, a job's trace with the lanes of every silo that ran it, every silo's errors, and the items each silo ran per second.</summary>
+[Collection(InProcessClusterCollection.Name)]
 [Trait("Category", "Fast")]
 public sealed class DashboardWholeClusterTests
 {

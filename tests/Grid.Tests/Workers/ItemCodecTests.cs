@@ -6,6 +6,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Workers;
 
 /// <summary>A kernel whose item types Orleans cannot carry between processes is refused before its job starts, naming the type, instead of failing on the job's first message.</summary>
+[Collection(InProcessClusterCollection.Name)]
 [Trait("Category", "Fast")]
 public sealed class ItemCodecTests
 {

@@ -5,6 +5,7 @@ using Grid.Tests.TestKernels;
 namespace Grid.Tests.Workers;
 
 /// <summary>Items and results far larger than the cluster's message limit allows in one message still travel: batches, chunks and result parts are cut within it, and no connection is lost to an oversized message.</summary>
+[Collection(InProcessClusterCollection.Name)]
 [Trait("Category", "Fast")]
 public sealed class MessageLimitTests
 {

@@ -8,6 +8,7 @@ using Orleans.Runtime;
 namespace Grid.Tests.Workers;
 
 /// <summary>Work spreads over every silo by pull, a silo that joins mid-job takes work at once, and a stopped silo's chunks run again elsewhere, each result delivered once.</summary>
+[Collection(InProcessClusterCollection.Name)]
 [Trait("Category", "Fast")]
 public sealed class PullSpreadTests
 {

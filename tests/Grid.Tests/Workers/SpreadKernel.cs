@@ -4,7 +4,8 @@ using Grid.Kernels;
 namespace Grid.Tests.Workers;
 
 /// <summary>A kernel for in-process clusters: records which silo's worker runs each item (from the kernel thread's name, <c>SILO/worker-N</c>) and holds every item until the test opens <see cref="Release"/>.</summary>
-/// <remarks>Silos of an in-process cluster share this process, so they share the round; items cross between silos as numbers, so a reference could not.</remarks>
+/// <remarks>Silos of an in-process cluster share this process, so they share the round; items cross between silos as numbers, so a reference could not.
+/// The round is one per process, so the test classes that use it are in <see cref="InProcessClusterCollection"/> and never run at once.</remarks>
 internal sealed class SpreadKernel : IKernel<long, long>
 {
     public const string Name = "spread";
