@@ -79,9 +79,11 @@ internal static class JobStoreSchema
         // Version 3: results in blocks (StoredResults), one row and one index entry per write instead of a row and two per result. The
         // packed rows and indices are stored uncompressed: compressing them costs the writes more than the space is worth. Blocks are
         // stored in their order (seq, no cache: one owner writes a job's blocks under its row lock), and a write id makes a write made
-        // again find its block stored. The results of version 2 move into blocks, in their order.
+        // again find its block stored. The results of version 2 move into blocks, in their order, with grid_results locked first, so
+        // that no write of a silo of version 2 still running commits between the move and the drop and is lost with the table.
         new(
             """
+            LOCK TABLE grid_results IN ACCESS EXCLUSIVE MODE;
             CREATE TABLE grid_result_blocks (
                 job_id uuid NOT NULL,
                 seq bigint GENERATED ALWAYS AS IDENTITY,
