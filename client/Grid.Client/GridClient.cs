@@ -448,8 +448,7 @@ public sealed partial class GridClient : IAsyncDisposable
     {
         try
         {
-            ThrowIfCannotTravel(spec.Kernel, spec.InputType, "input");
-            ThrowIfCannotTravel(spec.Kernel, spec.OutputType, "output");
+            ThrowIfCannotTravel(spec.Kernel, spec.InputType, spec.OutputType);
         }
         catch (GridException exception)
         {
@@ -478,21 +477,21 @@ public sealed partial class GridClient : IAsyncDisposable
         }
 
         info.ThrowIfIncompatible(inputType, outputType);
-        ThrowIfCannotTravel(kernel, inputType, "input");
-        ThrowIfCannotTravel(kernel, outputType, "output");
+        ThrowIfCannotTravel(kernel, inputType, outputType);
     }
 
     // An item type Orleans has no codec for would fail the job's first message to another process: refuse it before the job starts.
-    private void ThrowIfCannotTravel(string kernel, Type type, string role)
+    private void ThrowIfCannotTravel(string kernel, Type inputType, Type outputType)
     {
-        if (_codecs is null || type == typeof(object) || _codecs.TryGetCodec(type) is not null)
+        foreach (var (type, role) in new[] { (inputType, "input"), (outputType, "output") })
         {
-            return;
+            if (_codecs is not null && type != typeof(object) && _codecs.TryGetCodec(type) is null)
+            {
+                throw new GridException(
+                    $"Kernel '{kernel}''s {role} type {type.FullName} cannot travel between this client and the cluster's silos: Orleans has no codec for it. "
+                    + "Use a type of your own assembly (those travel as JSON) or one marked [GenerateSerializer].");
+            }
         }
-
-        throw new GridException(
-            $"Kernel '{kernel}''s {role} type {type.FullName} cannot travel between this client and the cluster's silos: Orleans has no codec for it. "
-            + "Use a type of your own assembly (those travel as JSON) or one marked [GenerateSerializer].");
     }
 
     // The grain of the job the spec describes: a map job, or a fetch or upload job of the I/O grain.

@@ -259,26 +259,29 @@ internal sealed class StoredResults(Guid jobId)
         return ordinal;
     }
 
-    private void WriteBytes(ReadOnlySpan<byte> value, bool isNull = false)
+    // A length, -1 for none, then that many bytes.
+    private void WriteLength(int length)
     {
-        BinaryPrimitives.WriteInt32LittleEndian(_data.GetSpan(4), isNull ? -1 : value.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(_data.GetSpan(4), length);
         _data.Advance(4);
-        _data.Write(value);
     }
 
-    private void WriteBytes(byte[]? value) => WriteBytes(value, value is null);
+    private void WriteBytes(byte[]? value)
+    {
+        WriteLength(value?.Length ?? -1);
+        _data.Write(value);
+    }
 
     private void WriteText(string? value)
     {
         if (value is null)
         {
-            WriteBytes([], isNull: true);
+            WriteLength(-1);
             return;
         }
 
         var length = Encoding.UTF8.GetByteCount(value);
-        BinaryPrimitives.WriteInt32LittleEndian(_data.GetSpan(4), length);
-        _data.Advance(4);
+        WriteLength(length);
         Encoding.UTF8.GetBytes(value, _data.GetSpan(length));
         _data.Advance(length);
     }
