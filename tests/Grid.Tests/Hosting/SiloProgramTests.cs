@@ -91,6 +91,46 @@ public sealed partial class SiloProgramTests : IDisposable
     }
 
     [Fact]
+    public async Task Dashboard_LoggingAtTrace_NeverWritesTheTokenWhereverARequestCarriedIt()
+    {
+        await using var silo = await SiloProcess.StartAsync(new SiloProcessOptions
+        {
+            Name = "token-in-logs",
+            Settings = new Dictionary<string, string>
+            {
+                ["Grid__Dashboard__Enabled"] = "true",
+                ["Grid__Dashboard__Urls"] = "http://127.0.0.1:0",
+                ["Grid__Dashboard__Token"] = Token,
+                ["Logging__LogLevel__Default"] = "Trace",
+                ["Logging__LogLevel__Microsoft"] = "Trace",
+            },
+        });
+        var listening = await silo.WaitForLineAsync(SiloProcess.DashboardListeningLine, TestLimits.Hang);
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = SiloProcess.DashboardAddress(listening), Timeout = TestLimits.Hang };
+
+        // The token in the query (which sets the cookie), as a bearer, as the cookie, on Grid's pages and Orleans'; and a wrong one.
+        using var query = await http.GetAsync(new Uri($"/api/silos?access_token={Token}", UriKind.Relative));
+        var cookie = Assert.Single(query.Headers.GetValues("Set-Cookie")).Split(';')[0];
+        using var orleansQuery = await http.GetAsync(new Uri($"/orleans/?access_token={Token}", UriKind.Relative));
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/jobs", UriKind.Relative));
+        bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var byBearer = await http.SendAsync(bearer);
+        using var withCookie = new HttpRequestMessage(HttpMethod.Get, new Uri("/orleans/ClusterStats", UriKind.Relative));
+        withCookie.Headers.Add("Cookie", cookie);
+        using var byCookie = await http.SendAsync(withCookie);
+        using var wrong = await http.GetAsync(new Uri($"/api/silos?access_token={Token}-wrong", UriKind.Relative));
+        Assert.Equal(
+            (HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized),
+            (query.StatusCode, orleansQuery.StatusCode, byBearer.StatusCode, byCookie.StatusCode, wrong.StatusCode));
+        Assert.Equal(0, await silo.TerminateAsync());
+
+        // ASP.NET Core did log at Trace (so no level setting kept the token out), and no line holds the token.
+        var lines = silo.Lines;
+        Assert.Contains(lines, l => l.Contains("Microsoft.AspNetCore", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(Token, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Start_AppsettingsJsonInItsFolder_RunsWithTheFilesSettings()
     {
         // The settings an operator writes into appsettings.json beside the running silo (its content root): a name, a cluster,
