@@ -21,6 +21,7 @@ internal sealed partial class WorkerProcess : IDisposable
     private readonly string _worker;
     private readonly ILogger _logger;
     private int _killed;
+    private int _disposed;
 
     private WorkerProcess(Process process, int maxFrameBytes, string worker, ILogger logger)
     {
@@ -147,9 +148,15 @@ internal sealed partial class WorkerProcess : IDisposable
             : $"{how}; its last output: {tail}";
     }
 
-    /// <summary>Closes the process's input (a live process ends on its own then) and lets go of it.</summary>
+    /// <summary>Closes the process's input (a live process ends on its own then) and lets go of it; only the first call does.</summary>
+    /// <remarks>Disposing a <see cref="Process"/> is not safe to call from two threads at once.</remarks>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
             _input.Dispose();
