@@ -2,7 +2,7 @@ using Grid.Benchmarks;
 using Grid.Benchmarks.Io;
 using Grid.Benchmarks.Scenarios;
 
-IScenario[] measured = [new ScalingScenario(), new OverheadScenario(), new MemoryScenario(), new LatencyScenario(), new TracingScenario(), new DashboardScenario(), new DashboardCostScenario(), new FetchScenario(), new UploadScenario(), new DeadlockScenario(), new Grid.Benchmarks.Isolation.IsolationScenario()];
+IScenario[] measured = [new ScalingScenario(), new OverheadScenario(), new MemoryScenario(), new LatencyScenario(), new TracingScenario(), new DashboardScenario(), new DashboardCostScenario(), new FetchScenario(), new UploadScenario(), new DeadlockScenario(), new Grid.Benchmarks.Isolation.IsolationScenario(), new Grid.Benchmarks.Cli.CliStartScenario()];
 // The cluster and detached scenarios need a Redis (--cluster CONNECTION), and detached a PostgreSQL too, so 'all' leaves them out; run them on their own.
 IScenario[] scenarios = [.. measured, new AllScenario(measured), new SlowServerScenario(), new Grid.Benchmarks.Cluster.ClusterScenario(), new Grid.Benchmarks.Cluster.DetachedScenario()];
 

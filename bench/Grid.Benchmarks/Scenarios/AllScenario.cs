@@ -26,7 +26,7 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
     {
         var only = args.GetString("only", string.Empty);
         var timeout = TimeSpan.FromMinutes(args.GetInt64("timeout-minutes", 15));
-        var root = FindRepositoryRoot();
+        var root = RepositoryRoot.Find();
         var output = Path.GetFullPath(args.GetString("out", Path.Combine(root, "bench", "RESULTS.md")));
         args.ThrowIfUnknownOptions();
 
@@ -177,22 +177,6 @@ internal sealed class AllScenario(IReadOnlyList<IScenario> scenarios) : IScenari
         }
 
         return md.ToString();
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Grid.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return Environment.CurrentDirectory;
     }
 
     private static string? ReadProcField(string path, string key)
