@@ -72,7 +72,16 @@ internal sealed class CliStartScenario : IScenario
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cli-start: {script} did not start.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         var elapsed = Stopwatch.GetElapsedTime(began);
         var printed = await output.ConfigureAwait(false);
         var complaint = await errors.ConfigureAwait(false);

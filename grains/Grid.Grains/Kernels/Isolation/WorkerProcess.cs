@@ -10,6 +10,9 @@ namespace Grid.Kernels.Isolation;
 internal sealed partial class WorkerProcess : IDisposable
 {
     private const int StderrTailLines = 8;
+
+    // What DescribeExit says of a process the silo's shutdown discarded while its worker still held it.
+    private const string Discarded = "the process was discarded as the silo stopped";
     private readonly Process _process;
     private readonly Stream _input;
     private readonly BlockingCollection<WorkerFrame> _frames = new(new ConcurrentQueue<WorkerFrame>());
@@ -78,8 +81,9 @@ internal sealed partial class WorkerProcess : IDisposable
         catch (Exception exception) when (exception is IOException or JsonException)
         {
             worker1.Kill();
+            var exit = worker1.DescribeExit();
             worker1.Dispose();
-            throw new WorkerStartException($"The worker process did not get ready: {exception.Message}; {worker1.DescribeExit()}", exception);
+            throw new WorkerStartException($"The worker process did not get ready: {exception.Message}; {exit}", exception);
         }
         catch
         {
@@ -89,8 +93,18 @@ internal sealed partial class WorkerProcess : IDisposable
         }
     }
 
-    /// <summary>Sends one frame; throws an <see cref="IOException"/> when the process is gone.</summary>
-    public void Send(byte kind, ReadOnlySpan<byte> payload) => KernelFrames.Write(_input, kind, payload, _maxFrameBytes);
+    /// <summary>Sends one frame; throws an <see cref="IOException"/> when the process is gone, or was discarded by the silo's shutdown.</summary>
+    public void Send(byte kind, ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            KernelFrames.Write(_input, kind, payload, _maxFrameBytes);
+        }
+        catch (ObjectDisposedException exception)
+        {
+            throw new IOException("The worker process was discarded.", exception);
+        }
+    }
 
     /// <summary>Waits up to <paramref name="timeout"/> for the next frame (or the end of the output, or a wake-up).</summary>
     public bool TryReceive(TimeSpan timeout, out WorkerFrame frame) => _frames.TryTake(out frame, timeout);
@@ -123,29 +137,42 @@ internal sealed partial class WorkerProcess : IDisposable
     /// <summary>Says how the process ended, once it has: its exit code or signal and the last lines it wrote to stderr.</summary>
     public string DescribeExit()
     {
-        if (!_process.WaitForExit(TimeSpan.FromSeconds(10)))
+        try
         {
-            return "the process is still running";
-        }
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return Discarded;
+            }
 
-        // The stderr thread ends at the end of stderr, which follows the exit; its last lines often name the crash.
-        _stderrThread.Join(TimeSpan.FromSeconds(2));
-        var code = _process.ExitCode;
-        var how = code is > 128 and < 128 + 65 && OperatingSystem.IsLinux()
-            ? $"exit code {code.ToString(CultureInfo.InvariantCulture)}, signal {(code - 128).ToString(CultureInfo.InvariantCulture)} ({SignalName(code - 128)})"
-            : $"exit code {code.ToString(CultureInfo.InvariantCulture)}";
-        string tail;
-        string? headline;
-        lock (_stderrTail)
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                return "the process is still running";
+            }
+
+            // The stderr thread ends at the end of stderr, which follows the exit; its last lines often name the crash.
+            _stderrThread.Join(TimeSpan.FromSeconds(2));
+            var code = _process.ExitCode;
+            var how = code is > 128 and < 128 + 65 && OperatingSystem.IsLinux()
+                ? $"exit code {code.ToString(CultureInfo.InvariantCulture)}, signal {(code - 128).ToString(CultureInfo.InvariantCulture)} ({SignalName(code - 128)})"
+                : $"exit code {code.ToString(CultureInfo.InvariantCulture)}";
+            string tail;
+            string? headline;
+            lock (_stderrTail)
+            {
+                tail = string.Join(" | ", _stderrTail);
+                headline = _headline;
+            }
+
+            // The runtime's own crash report ("Stack overflow.", "Process terminated. ...") comes first, its stack trace after.
+            return headline is not null ? $"{how}; the runtime reported: {headline}"
+                : tail.Length == 0 ? how
+                : $"{how}; its last output: {tail}";
+        }
+        catch (InvalidOperationException)
         {
-            tail = string.Join(" | ", _stderrTail);
-            headline = _headline;
+            // Disposed by another thread while this one asked.
+            return Discarded;
         }
-
-        // The runtime's own crash report ("Stack overflow.", "Process terminated. ...") comes first, its stack trace after.
-        return headline is not null ? $"{how}; the runtime reported: {headline}"
-            : tail.Length == 0 ? how
-            : $"{how}; its last output: {tail}";
     }
 
     /// <summary>Closes the process's input (a live process ends on its own then) and lets go of it; only the first call does.</summary>
