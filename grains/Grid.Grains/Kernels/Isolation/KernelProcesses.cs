@@ -65,16 +65,12 @@ internal sealed class KernelProcesses : IDisposable
         return process;
     }
 
-    /// <summary>Kills <paramref name="process"/> and forgets it; a process already discarded is left alone.</summary>
-    /// <remarks>A worker and the silo's shutdown may discard one process at once: only the caller that takes it out of the live set goes on.</remarks>
+    /// <summary>Kills <paramref name="process"/> and forgets it.</summary>
+    /// <remarks>A worker and the silo's shutdown may discard one process at once; killing and disposing it happen once whoever calls.</remarks>
     public void Discard(WorkerProcess process)
     {
         ArgumentNullException.ThrowIfNull(process);
-        if (!_live.TryRemove(process, out _))
-        {
-            return;
-        }
-
+        _live.TryRemove(process, out _);
         process.Kill();
 
         // Closing its pipes waits on the threads still reading them: off the worker's thread, which has its next item to take.

@@ -137,36 +137,14 @@ internal sealed partial class WorkerProcess : IDisposable
     /// <summary>Says how the process ended, once it has: its exit code or signal and the last lines it wrote to stderr.</summary>
     public string DescribeExit()
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return Discarded;
+        }
+
         try
         {
-            if (Volatile.Read(ref _disposed) != 0)
-            {
-                return Discarded;
-            }
-
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(10)))
-            {
-                return "the process is still running";
-            }
-
-            // The stderr thread ends at the end of stderr, which follows the exit; its last lines often name the crash.
-            _stderrThread.Join(TimeSpan.FromSeconds(2));
-            var code = _process.ExitCode;
-            var how = code is > 128 and < 128 + 65 && OperatingSystem.IsLinux()
-                ? $"exit code {code.ToString(CultureInfo.InvariantCulture)}, signal {(code - 128).ToString(CultureInfo.InvariantCulture)} ({SignalName(code - 128)})"
-                : $"exit code {code.ToString(CultureInfo.InvariantCulture)}";
-            string tail;
-            string? headline;
-            lock (_stderrTail)
-            {
-                tail = string.Join(" | ", _stderrTail);
-                headline = _headline;
-            }
-
-            // The runtime's own crash report ("Stack overflow.", "Process terminated. ...") comes first, its stack trace after.
-            return headline is not null ? $"{how}; the runtime reported: {headline}"
-                : tail.Length == 0 ? how
-                : $"{how}; its last output: {tail}";
+            return _process.WaitForExit(TimeSpan.FromSeconds(10)) ? DescribeEnded() : "the process is still running";
         }
         catch (InvalidOperationException)
         {
@@ -195,6 +173,29 @@ internal sealed partial class WorkerProcess : IDisposable
 
         WorkerProcessLauncher.Forget(_process);
         _process.Dispose();
+    }
+
+    // How a process that has exited ended: its exit code or signal, and what it last wrote to stderr.
+    private string DescribeEnded()
+    {
+        // The stderr thread ends at the end of stderr, which follows the exit; its last lines often name the crash.
+        _stderrThread.Join(TimeSpan.FromSeconds(2));
+        var code = _process.ExitCode;
+        var how = code is > 128 and < 128 + 65 && OperatingSystem.IsLinux()
+            ? $"exit code {code.ToString(CultureInfo.InvariantCulture)}, signal {(code - 128).ToString(CultureInfo.InvariantCulture)} ({SignalName(code - 128)})"
+            : $"exit code {code.ToString(CultureInfo.InvariantCulture)}";
+        string tail;
+        string? headline;
+        lock (_stderrTail)
+        {
+            tail = string.Join(" | ", _stderrTail);
+            headline = _headline;
+        }
+
+        // The runtime's own crash report ("Stack overflow.", "Process terminated. ...") comes first, its stack trace after.
+        return headline is not null ? $"{how}; the runtime reported: {headline}"
+            : tail.Length == 0 ? how
+            : $"{how}; its last output: {tail}";
     }
 
     private static string SignalName(int signal) => signal switch
